@@ -1,0 +1,169 @@
+package io.dafedge.synth;
+
+import java.util.SplittableRandom;
+
+/**
+ * Cheap defects that DAF should learn from as well as from textures: a uniform-colour blob, a Gaussian-noise
+ * blob, a blurred smudge (each in a random Perlin or ellipse footprint) and a line scratch.
+ * {@code simple} draws one of the four kinds at random; {@code simple-<kind>} always the same kind.
+ */
+public final class SimpleStrategy implements AnomalyStrategy {
+    public enum Kind {
+        COLOR, NOISE, BLUR, SCRATCH;
+
+        public String strategyName() {
+            return "simple-" + name().toLowerCase();
+        }
+    }
+
+    public static final String MIXED = "simple";
+    private final Kind kind;
+
+    /** @param kind the kind to draw, or null for a random one per sample */
+    public SimpleStrategy(Kind kind) {
+        this.kind = kind;
+    }
+
+    @Override
+    public String name() {
+        return kind == null ? MIXED : kind.strategyName();
+    }
+
+    @Override
+    public void draw(Image target, Mask mask, SplittableRandom rnd) {
+        Kind k = kind != null ? kind : Kind.values()[rnd.nextInt(Kind.values().length)];
+        switch (k) {
+            case COLOR -> colourBlob(target, mask, rnd);
+            case NOISE -> noiseBlob(target, mask, rnd);
+            case BLUR -> smudge(target, mask, rnd);
+            case SCRATCH -> scratch(target, mask, rnd);
+        }
+    }
+
+    private static void colourBlob(Image target, Mask mask, SplittableRandom rnd) {
+        Masks.copyInto(Masks.blob(target.width, target.height, rnd), mask);
+        int[] colour = {rnd.nextInt(256), rnd.nextInt(256), rnd.nextInt(256)};
+        double opacity = 0.6 + rnd.nextDouble() * 0.4;
+        paint(target, mask, colour, opacity);
+    }
+
+    private static void noiseBlob(Image target, Mask mask, SplittableRandom rnd) {
+        Masks.copyInto(Masks.blob(target.width, target.height, rnd), mask);
+        double sigma = 20 + rnd.nextDouble() * 40;
+        byte[] d = target.data;
+        for (int i = 0, n = target.pixels(); i < n; i++) {
+            if (mask.get(i)) {
+                for (int c = 0; c < target.channels; c++) {
+                    int o = i * target.channels + c;
+                    d[o] = (byte) Image.clamp((int) Math.round((d[o] & 0xFF) + sigma * rnd.nextGaussian()));
+                }
+            }
+        }
+    }
+
+    /** The image box-blurred and dragged sideways inside the footprint, like a smear of grease or a wipe. */
+    private static void smudge(Image target, Mask mask, SplittableRandom rnd) {
+        int w = target.width;
+        int h = target.height;
+        Masks.copyInto(Masks.blob(w, h, rnd), mask);
+        int radius = 3 + rnd.nextInt(Math.max(2, Math.min(w, h) / 16));
+        int shiftX = rnd.nextInt(4 * radius + 1) - 2 * radius;
+        int shiftY = rnd.nextInt(4 * radius + 1) - 2 * radius;
+        Image source = target.copy();
+        int ch = target.channels;
+        int[] box = Masks.bounds(mask);
+        // blurred copy of the region the footprint reads from (bounds shifted), computed with running sums
+        int rx0 = clamp(box[0] + shiftX - radius, w);
+        int rx1 = clamp(box[2] + shiftX + radius, w);
+        int ry0 = clamp(box[1] + shiftY - radius, h);
+        int ry1 = clamp(box[3] + shiftY + radius, h);
+        int rw = rx1 - rx0 + 1;
+        int rh = ry1 - ry0 + 1;
+        float[] horizontal = new float[rw * rh * ch];
+        for (int y = 0; y < rh; y++) {
+            for (int c = 0; c < ch; c++) {
+                for (int x = 0; x < rw; x++) {
+                    float sum = 0;
+                    for (int k = -radius; k <= radius; k++) {
+                        sum += source.get(clamp(rx0 + x + k, w), ry0 + y, c);
+                    }
+                    horizontal[(y * rw + x) * ch + c] = sum / (2 * radius + 1);
+                }
+            }
+        }
+        for (int y = box[1]; y <= box[3]; y++) {
+            for (int x = box[0]; x <= box[2]; x++) {
+                if (!mask.get(x, y)) {
+                    continue;
+                }
+                int sx = clamp(x + shiftX, w) - rx0;
+                int sy = clamp(y + shiftY, h);
+                for (int c = 0; c < ch; c++) {
+                    float sum = 0;
+                    for (int k = -radius; k <= radius; k++) {
+                        int yy = Math.min(rh - 1, Math.max(0, clamp(sy + k, h) - ry0));
+                        sum += horizontal[(yy * rw + sx) * ch + c];
+                    }
+                    target.set(x, y, c, Math.round(sum / (2 * radius + 1)));
+                }
+            }
+        }
+    }
+
+    /** A curved stroke, 1-3 px wide at 256 px, bright or dark: a tool or handling scratch. */
+    private static void scratch(Image target, Mask mask, SplittableRandom rnd) {
+        int w = target.width;
+        int h = target.height;
+        int side = Math.min(w, h);
+        double length = side * (0.15 + rnd.nextDouble() * 0.45);
+        double radius = Math.max(0.5, (1 + rnd.nextInt(3)) * side / 256.0 / 2);
+        double x = rnd.nextDouble() * w;
+        double y = rnd.nextDouble() * h;
+        // head roughly towards the centre so that most of the scratch stays inside the image
+        double heading = Math.atan2(h / 2.0 - y, w / 2.0 - x) + (rnd.nextDouble() - 0.5) * Math.PI / 1.5;
+        double bend = (rnd.nextDouble() - 0.5) * 0.04;
+        for (double walked = 0; walked < length; walked += 0.5) {
+            stamp(mask, x, y, radius);
+            heading += bend + (rnd.nextDouble() - 0.5) * 0.02;
+            x += 0.5 * Math.cos(heading);
+            y += 0.5 * Math.sin(heading);
+        }
+        boolean bright = rnd.nextBoolean();
+        int base = bright ? 190 + rnd.nextInt(66) : rnd.nextInt(60);
+        paint(target, mask, new int[] {base, base, base}, 0.7 + rnd.nextDouble() * 0.3);
+    }
+
+    private static void stamp(Mask mask, double cx, double cy, double r) {
+        int x0 = Math.max(0, (int) Math.floor(cx - r));
+        int x1 = Math.min(mask.width - 1, (int) Math.ceil(cx + r));
+        int y0 = Math.max(0, (int) Math.floor(cy - r));
+        int y1 = Math.min(mask.height - 1, (int) Math.ceil(cy + r));
+        for (int y = y0; y <= y1; y++) {
+            for (int x = x0; x <= x1; x++) {
+                double dx = x + 0.5 - cx;
+                double dy = y + 0.5 - cy;
+                if (dx * dx + dy * dy <= r * r + 0.25) {
+                    mask.set(x, y);
+                }
+            }
+        }
+    }
+
+    /** Blends a colour over the footprint; grey images get the colour's luma. */
+    private static void paint(Image target, Mask mask, int[] rgb, double opacity) {
+        int[] colour = target.channels == 1 ? new int[] {Image.luma(rgb[0], rgb[1], rgb[2])} : rgb;
+        byte[] d = target.data;
+        for (int i = 0, n = target.pixels(); i < n; i++) {
+            if (mask.get(i)) {
+                for (int c = 0; c < target.channels; c++) {
+                    int o = i * target.channels + c;
+                    d[o] = (byte) Math.round((1 - opacity) * (d[o] & 0xFF) + opacity * colour[c]);
+                }
+            }
+        }
+    }
+
+    private static int clamp(int v, int n) {
+        return v < 0 ? 0 : Math.min(v, n - 1);
+    }
+}
