@@ -9,7 +9,7 @@ import picocli.CommandLine;
  */
 @QuarkusMain
 public final class Main {
-    private Main() {
+    Main() {
     }
 
     public static void main(String... args) {

@@ -5,6 +5,7 @@ import java.util.SplittableRandom;
 /** Random defect footprints shared by the strategies. */
 public final class Masks {
     private static final int PERLIN_ATTEMPTS = 12;
+    private static final int PREVIEW_STRIDE = 4;
 
     private Masks() {
     }
@@ -17,14 +18,20 @@ public final class Masks {
     /**
      * The DRAEM/DAF footprint: Perlin noise with 2^0..2^5 lattice periods per axis, rotated by -90..90 degrees,
      * thresholded at 0.5. Draws again while the footprint is too small to see; falls back to an ellipse.
+     * Most rejected draws are empty: a preview on every 4th pixel rejects them at 1/16 of the cost.
      */
     public static Mask perlin(int width, int height, SplittableRandom rnd) {
+        int minArea = minArea(width, height);
         for (int attempt = 0; attempt < PERLIN_ATTEMPTS; attempt++) {
             float px = 1 << rnd.nextInt(6);
             float py = 1 << rnd.nextInt(6);
             double angle = Math.toRadians(rnd.nextDouble() * 180 - 90);
-            Mask m = new Perlin(rnd).mask(width, height, px, py, angle, 0.5f);
-            if (m.area() >= minArea(width, height)) {
+            Perlin noise = new Perlin(rnd);
+            if (noise.mask(width, height, px, py, angle, 0.5f, PREVIEW_STRIDE).area() == 0) {
+                continue;
+            }
+            Mask m = noise.mask(width, height, px, py, angle, 0.5f);
+            if (m.area() >= minArea) {
                 return m;
             }
         }

@@ -78,6 +78,11 @@ public final class Perlin {
      * grid rotated by {@code angle} radians about the image centre, pixels with noise above {@code threshold} set.
      */
     public Mask mask(int width, int height, float periodsX, float periodsY, double angle, float threshold) {
+        return mask(width, height, periodsX, periodsY, angle, threshold, 1);
+    }
+
+    /** The same mask evaluated only at every {@code stride}-th pixel of every {@code stride}-th row: a cheap preview. */
+    Mask mask(int width, int height, float periodsX, float periodsY, double angle, float threshold, int stride) {
         Mask mask = new Mask(width, height);
         float cos = (float) Math.cos(angle);
         float sin = (float) Math.sin(angle);
@@ -88,15 +93,14 @@ public final class Perlin {
         // offset so that the lattice origin is not always at the image centre
         float ox = perm[0] + 0.5f * gradX[1];
         float oy = perm[1] + 0.5f * gradY[2];
-        int i = 0;
-        for (int y = 0; y < height; y++) {
+        for (int y = 0; y < height; y += stride) {
             float dy = y - cy;
-            for (int x = 0; x < width; x++, i++) {
+            for (int x = 0; x < width; x += stride) {
                 float dx = x - cx;
                 float rx = cos * dx - sin * dy;
                 float ry = sin * dx + cos * dy;
                 if (noise(rx * sx + ox, ry * sy + oy) > threshold) {
-                    mask.set(i);
+                    mask.set(x, y);
                 }
             }
         }

@@ -134,7 +134,8 @@ public final class Photometric {
         for (int i = 0, n = img.pixels(); i < n; i++) {
             int o = i * img.channels;
             toHsv(d[o] & 0xFF, d[o + 1] & 0xFF, d[o + 2] & 0xFF, hsv);
-            float h = (float) ((hsv[0] + hueDegrees) % 360 + 360) % 360;
+            float h = (float) (hsv[0] + hueDegrees);
+            h = h >= 360 ? h - 360 : h < 0 ? h + 360 : h; // |hueDegrees| <= 360
             float s = (float) Math.min(1, Math.max(0, hsv[1] + satAdd));
             float v = (float) Math.min(255, hsv[2] * valueMul);
             fromHsv(h, s, v, d, o);
@@ -145,18 +146,18 @@ public final class Photometric {
     public static Image sharpen(Image img, double factor) {
         Image out = img.copy();
         int ch = img.channels;
+        int stride = img.width * ch;
+        byte[] d = img.data;
         for (int y = 1; y < img.height - 1; y++) {
-            for (int x = 1; x < img.width - 1; x++) {
-                for (int c = 0; c < ch; c++) {
-                    int sum = 4 * img.get(x, y, c);
-                    for (int dy = -1; dy <= 1; dy++) {
-                        for (int dx = -1; dx <= 1; dx++) {
-                            sum += img.get(x + dx, y + dy, c);
-                        }
-                    }
-                    double smooth = sum / 13.0;
-                    out.set(x, y, c, (int) Math.round(smooth + factor * (img.get(x, y, c) - smooth)));
-                }
+            for (int i = y * stride + ch, end = (y + 1) * stride - ch; i < end; i++) {
+                int centre = d[i] & 0xFF;
+                // PIL's smoothing kernel [1 1 1; 1 5 1; 1 1 1] / 13
+                int sum = 4 * centre
+                        + (d[i - stride - ch] & 0xFF) + (d[i - stride] & 0xFF) + (d[i - stride + ch] & 0xFF)
+                        + (d[i - ch] & 0xFF) + centre + (d[i + ch] & 0xFF)
+                        + (d[i + stride - ch] & 0xFF) + (d[i + stride] & 0xFF) + (d[i + stride + ch] & 0xFF);
+                double smooth = sum / 13.0;
+                out.data[i] = (byte) Image.clamp((int) Math.round(smooth + factor * (centre - smooth)));
             }
         }
         return out;
@@ -220,7 +221,7 @@ public final class Photometric {
         if (delta == 0) {
             h = 0;
         } else if (max == r) {
-            h = 60 * (((g - b) / delta) % 6);
+            h = 60 * ((g - b) / delta); // in [-60, 60]: negative wraps below
         } else if (max == g) {
             h = 60 * ((b - r) / delta + 2);
         } else {
@@ -233,12 +234,13 @@ public final class Photometric {
 
     static void fromHsv(float h, float s, float v, byte[] out, int o) {
         float c = v * s;
-        float x = c * (1 - Math.abs((h / 60) % 2 - 1));
+        float hh = h / 60;
+        int sector = Math.min((int) hh, 5);
+        float x = c * (1 - Math.abs(hh - (sector & ~1) - 1));
         float m = v - c;
         float r;
         float g;
         float b;
-        int sector = (int) (h / 60) % 6;
         switch (sector) {
             case 0 -> { r = c; g = x; b = 0; }
             case 1 -> { r = x; g = c; b = 0; }

@@ -69,45 +69,63 @@ public final class SimpleStrategy implements AnomalyStrategy {
         int radius = 3 + rnd.nextInt(Math.max(2, Math.min(w, h) / 16));
         int shiftX = rnd.nextInt(4 * radius + 1) - 2 * radius;
         int shiftY = rnd.nextInt(4 * radius + 1) - 2 * radius;
-        Image source = target.copy();
-        int ch = target.channels;
         int[] box = Masks.bounds(mask);
-        // blurred copy of the region the footprint reads from (bounds shifted), computed with running sums
-        int rx0 = clamp(box[0] + shiftX - radius, w);
-        int rx1 = clamp(box[2] + shiftX + radius, w);
-        int ry0 = clamp(box[1] + shiftY - radius, h);
-        int ry1 = clamp(box[3] + shiftY + radius, h);
-        int rw = rx1 - rx0 + 1;
-        int rh = ry1 - ry0 + 1;
-        float[] horizontal = new float[rw * rh * ch];
-        for (int y = 0; y < rh; y++) {
-            for (int c = 0; c < ch; c++) {
-                for (int x = 0; x < rw; x++) {
-                    float sum = 0;
-                    for (int k = -radius; k <= radius; k++) {
-                        sum += source.get(clamp(rx0 + x + k, w), ry0 + y, c);
-                    }
-                    horizontal[(y * rw + x) * ch + c] = sum / (2 * radius + 1);
-                }
-            }
-        }
+        // the footprint reads the blurred image at its own pixels shifted: blur just that window
+        int rx0 = clamp(box[0] + shiftX, w);
+        int ry0 = clamp(box[1] + shiftY, h);
+        int rw = clamp(box[2] + shiftX, w) - rx0 + 1;
+        int rh = clamp(box[3] + shiftY, h) - ry0 + 1;
+        float[] blurred = boxBlur(target, rx0, ry0, rw, rh, radius);
+        int ch = target.channels;
         for (int y = box[1]; y <= box[3]; y++) {
             for (int x = box[0]; x <= box[2]; x++) {
-                if (!mask.get(x, y)) {
-                    continue;
-                }
-                int sx = clamp(x + shiftX, w) - rx0;
-                int sy = clamp(y + shiftY, h);
-                for (int c = 0; c < ch; c++) {
-                    float sum = 0;
-                    for (int k = -radius; k <= radius; k++) {
-                        int yy = Math.min(rh - 1, Math.max(0, clamp(sy + k, h) - ry0));
-                        sum += horizontal[(yy * rw + sx) * ch + c];
+                if (mask.get(x, y)) {
+                    int b = ((clamp(y + shiftY, h) - ry0) * rw + clamp(x + shiftX, w) - rx0) * ch;
+                    for (int c = 0; c < ch; c++) {
+                        target.data[(y * w + x) * ch + c] = (byte) Math.round(blurred[b + c]);
                     }
-                    target.set(x, y, c, Math.round(sum / (2 * radius + 1)));
                 }
             }
         }
+    }
+
+    /**
+     * Mean over a (2r+1)^2 box, edges clamped, for the rw x rh window at (x0, y0); two running-sum passes, so the
+     * cost does not grow with the radius.
+     */
+    static float[] boxBlur(Image img, int x0, int y0, int rw, int rh, int r) {
+        int ch = img.channels;
+        int rows = rh + 2 * r;
+        float[] horizontal = new float[rows * rw * ch];
+        for (int j = 0; j < rows; j++) {
+            int row = clamp(y0 - r + j, img.height) * img.width;
+            for (int c = 0; c < ch; c++) {
+                float sum = 0;
+                for (int t = -r; t <= r; t++) {
+                    sum += img.data[(row + clamp(x0 + t, img.width)) * ch + c] & 0xFF;
+                }
+                horizontal[j * rw * ch + c] = sum;
+                for (int i = 1; i < rw; i++) {
+                    sum += (img.data[(row + clamp(x0 + i + r, img.width)) * ch + c] & 0xFF)
+                            - (img.data[(row + clamp(x0 + i - 1 - r, img.width)) * ch + c] & 0xFF);
+                    horizontal[(j * rw + i) * ch + c] = sum;
+                }
+            }
+        }
+        float norm = 1f / ((2 * r + 1) * (2 * r + 1));
+        float[] out = new float[rw * rh * ch];
+        for (int i = 0; i < rw * ch; i++) {
+            float sum = 0;
+            for (int j = 0; j <= 2 * r; j++) {
+                sum += horizontal[j * rw * ch + i];
+            }
+            out[i] = sum * norm;
+            for (int j = 1; j < rh; j++) {
+                sum += horizontal[(j + 2 * r) * rw * ch + i] - horizontal[(j - 1) * rw * ch + i];
+                out[j * rw * ch + i] = sum * norm;
+            }
+        }
+        return out;
     }
 
     /** A curved stroke, 1-3 px wide at 256 px, bright or dark: a tool or handling scratch. */

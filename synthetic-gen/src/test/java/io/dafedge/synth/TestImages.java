@@ -25,9 +25,18 @@ public final class TestImages {
         return img;
     }
 
-    /** ../shared beside the project (the surefire configuration passes its path), or null when absent. */
+    /**
+     * ../shared beside the project (the surefire configuration passes its path), or null when absent on a
+     * developer's machine. CI always has it, so there its absence fails instead of silently skipping tests.
+     */
     public static Path shared() {
-        Path p = Path.of(System.getProperty("daf.shared-dir", "../shared"));
-        return Files.isDirectory(p.resolve("datasets")) ? p : null;
+        Path p = Path.of(System.getProperty("test.shared-dir", "../shared"));
+        if (Files.isDirectory(p.resolve("datasets"))) {
+            return p;
+        }
+        if (System.getenv("CI") != null) {
+            throw new IllegalStateException("CI run without the shared datasets at " + p.toAbsolutePath());
+        }
+        return null;
     }
 }

@@ -1,0 +1,37 @@
+package io.dafedge.api;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+/** The appliance as far as it goes today: health, status and the start page, served by Quarkus. */
+@QuarkusTest
+class ApplianceShellTest {
+    @Test
+    void healthIsUpWithTheDataFolderCheck() {
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItem("data-dir"));
+    }
+
+    @Test
+    void statusNamesVersionAndDataFolder() {
+        given().when().get("/api/v1/status").then().statusCode(200)
+                .body("version", equalTo("development"))
+                .body("dataDir", endsWith("target/test-data"))
+                .body("uptimeSeconds", greaterThanOrEqualTo(0));
+    }
+
+    @Test
+    void startPageIsServed() {
+        given().when().get("/").then().statusCode(200)
+                .contentType(containsString("text/html"))
+                .body(containsString("<title>daf-edge</title>"));
+    }
+}
