@@ -37,9 +37,7 @@ public final class SynthRun {
         if (!Files.isDirectory(input)) {
             throw new IOException("input folder " + input + " does not exist or is not a folder");
         }
-        if (Files.exists(out) && !isEmptyDir(out)) {
-            throw new IOException("output folder " + out + " is not empty; choose a new one");
-        }
+        OutputFolders.requireEmptyOrAbsent(out);
         long start = System.nanoTime();
         List<String> skipped = new ArrayList<>();
         List<Path> sources = readableImages(input, message -> {
@@ -106,15 +104,6 @@ public final class SynthRun {
             throw new IOException("input folder " + dir + " holds no readable image (" + files.size() + " files tried)");
         }
         return readable;
-    }
-
-    private static boolean isEmptyDir(Path p) throws IOException {
-        if (!Files.isDirectory(p)) {
-            return false;
-        }
-        try (Stream<Path> s = Files.list(p)) {
-            return s.findAny().isEmpty();
-        }
     }
 
     /** RFC 4180 quoting, needed for source paths with commas or quotes. */
