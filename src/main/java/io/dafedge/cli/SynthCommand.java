@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "synth", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Makes synthetic defects on defect-free images: writes images/, masks/ and manifest.csv "
                 + "(image,mask,source,strategy,seed).%nStrategies: perlin-texture, cutpaste, cutpaste-scar, simple, "
-                + "simple-color, simple-noise, simple-blur, simple-scratch.")
+                + "simple-color, simple-noise, simple-blur, simple-scratch.",
+        subcommands = DemoLineCommand.class)
 public final class SynthCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -135,11 +135,30 @@ class SynthCommandTest {
 
     @Test
     void everySubcommandHasHelp() {
-        for (String[] args : new String[][] {{"--help"}, {"serve", "--help"}, {"synth", "--help"}}) {
+        for (String[] args : new String[][] {{"--help"}, {"serve", "--help"}, {"synth", "--help"}, {"synth", "demo-line", "--help"}}) {
             Run r = run(args);
             assertEquals(0, r.exit(), String.join(" ", args));
             assertTrue(r.out().startsWith("Usage: daf-edge"), r.out());
         }
+    }
+
+    @Test
+    void demoLineWritesAnMvtecCategory() throws Exception {
+        Path out = tmp.resolve("demo");
+        Run r = run("synth", "demo-line", "--out", out.toString(), "--count", "8", "--seed", "3", "--size", "96");
+        assertEquals(CliExit.OK, r.exit(), r.err());
+        assertEquals(8, files(out.resolve("train/good")).size());
+        assertEquals(2, files(out.resolve("test/good")).size());
+        for (String defect : new String[] {"scratch", "dent", "stain", "crack"}) {
+            List<Path> images = files(out.resolve("test").resolve(defect));
+            assertEquals(1, images.size(), defect);
+            String stem = images.get(0).getFileName().toString().replace(".png", "");
+            Image mask = ImageFiles.read(out.resolve("ground_truth").resolve(defect).resolve(stem + "_mask.png"));
+            assertEquals(96, mask.width);
+        }
+        r = run("synth", "demo-line", "--out", tmp.resolve("demo2").toString(), "--product", "teapot");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("unknown demo product 'teapot'"), r.err());
     }
 
     @Test
