@@ -35,8 +35,8 @@ public final class CutPasteStrategy implements AnomalyStrategy {
             angle = Math.toRadians(rnd.nextDouble() * 90 - 45);
         } else {
             double area = w * h * (0.02 + rnd.nextDouble() * 0.13);
-            double logRatio = Math.log(0.3) + rnd.nextDouble() * (Math.log(3.3) - Math.log(0.3));
-            double ratio = Math.exp(logRatio);
+            double logRatio = StrictMath.log(0.3) + rnd.nextDouble() * (StrictMath.log(3.3) - StrictMath.log(0.3));
+            double ratio = StrictMath.exp(logRatio);
             pw = (int) Math.max(1, Math.min(w - 1, Math.round(Math.sqrt(area * ratio))));
             ph = (int) Math.max(1, Math.min(h - 1, Math.round(Math.sqrt(area / ratio))));
         }
@@ -44,14 +44,14 @@ public final class CutPasteStrategy implements AnomalyStrategy {
         ph = Math.min(ph, h);
         Image patch = target.crop(rnd.nextInt(w - pw + 1), rnd.nextInt(h - ph + 1), pw, ph);
         jitter(patch, rnd);
-        double cos = Math.cos(angle);
-        double sin = Math.sin(angle);
+        double cos = StrictMath.cos(angle);
+        double sin = StrictMath.sin(angle);
         // paste centred at a random point where the whole (rotated) piece lies inside the image, as CutPaste does
         double ex = (Math.abs(cos) * pw + Math.abs(sin) * ph) / 2;
         double ey = (Math.abs(sin) * pw + Math.abs(cos) * ph) / 2;
         double cx = 2 * ex < w ? ex + rnd.nextDouble() * (w - 2 * ex) : w / 2.0;
         double cy = 2 * ey < h ? ey + rnd.nextDouble() * (h - 2 * ey) : h / 2.0;
-        double half = Math.hypot(pw, ph) / 2 + 1;
+        double half = StrictMath.hypot(pw, ph) / 2 + 1;
         int x0 = Math.max(0, (int) Math.floor(cx - half));
         int x1 = Math.min(w - 1, (int) Math.ceil(cx + half));
         int y0 = Math.max(0, (int) Math.floor(cy - half));

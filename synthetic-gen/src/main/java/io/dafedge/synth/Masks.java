@@ -45,26 +45,12 @@ public final class Masks {
         double b = Math.max(2, side * (0.04 + rnd.nextDouble() * 0.21));
         double cx = rnd.nextDouble() * width;
         double cy = rnd.nextDouble() * height;
-        double angle = rnd.nextDouble() * Math.PI;
-        double cos = Math.cos(angle);
-        double sin = Math.sin(angle);
         Mask m = new Mask(width, height);
-        double r = Math.max(a, b);
-        int x0 = Math.max(0, (int) Math.floor(cx - r));
-        int x1 = Math.min(width - 1, (int) Math.ceil(cx + r));
-        int y0 = Math.max(0, (int) Math.floor(cy - r));
-        int y1 = Math.min(height - 1, (int) Math.ceil(cy + r));
-        for (int y = y0; y <= y1; y++) {
-            for (int x = x0; x <= x1; x++) {
-                double dx = x - cx;
-                double dy = y - cy;
-                double u = (cos * dx + sin * dy) / a;
-                double v = (-sin * dx + cos * dy) / b;
-                if (u * u + v * v <= 1) {
-                    m.set(x, y);
-                }
+        new Ellipse(cx, cy, a, b, rnd.nextDouble() * Math.PI).scan(1, width, height, (i, x, y, u, v) -> {
+            if (u * u + v * v <= 1) {
+                m.set(i);
             }
-        }
+        });
         if (m.area() == 0) {
             m.set(Math.min(width - 1, (int) cx), Math.min(height - 1, (int) cy));
         }

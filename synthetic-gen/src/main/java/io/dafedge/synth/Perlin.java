@@ -18,8 +18,8 @@ public final class Perlin {
         for (int i = 0; i < N; i++) {
             p[i] = i;
             double angle = rnd.nextDouble() * 2 * Math.PI;
-            gradX[i] = (float) Math.cos(angle);
-            gradY[i] = (float) Math.sin(angle);
+            gradX[i] = (float) StrictMath.cos(angle);
+            gradY[i] = (float) StrictMath.sin(angle);
         }
         for (int i = N - 1; i > 0; i--) {
             int j = rnd.nextInt(i + 1);
@@ -84,8 +84,8 @@ public final class Perlin {
     /** The same mask evaluated only at every {@code stride}-th pixel of every {@code stride}-th row: a cheap preview. */
     Mask mask(int width, int height, float periodsX, float periodsY, double angle, float threshold, int stride) {
         Mask mask = new Mask(width, height);
-        float cos = (float) Math.cos(angle);
-        float sin = (float) Math.sin(angle);
+        float cos = (float) StrictMath.cos(angle);
+        float sin = (float) StrictMath.sin(angle);
         float sx = periodsX / width;
         float sy = periodsY / height;
         float cx = width / 2f;

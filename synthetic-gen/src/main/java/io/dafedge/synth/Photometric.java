@@ -36,7 +36,7 @@ public final class Photometric {
                     double gamma = 0.5 + rnd.nextDouble() * 1.5;
                     int[] lut = new int[256];
                     for (int v = 0; v < 256; v++) {
-                        lut[v] = (int) Math.round(255 * Math.pow(v / 255.0, gamma));
+                        lut[v] = (int) Math.round(255 * StrictMath.pow(v / 255.0, gamma));
                     }
                     applyLut(img, c, lut);
                 }
@@ -166,8 +166,8 @@ public final class Photometric {
     /** Rotation about the centre with mirrored borders, so the texture has no empty corners. */
     public static Image rotate(Image img, double angle) {
         Image out = new Image(img.width, img.height, img.channels);
-        double cos = Math.cos(angle);
-        double sin = Math.sin(angle);
+        double cos = StrictMath.cos(angle);
+        double sin = StrictMath.sin(angle);
         double cx = (img.width - 1) / 2.0;
         double cy = (img.height - 1) / 2.0;
         int ch = img.channels;

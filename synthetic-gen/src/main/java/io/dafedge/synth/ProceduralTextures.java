@@ -57,11 +57,11 @@ public final class ProceduralTextures implements TextureSource {
                 float v = (float) y / SIDE;
                 float t = switch (kind) {
                     case 0 -> 0.5f + 0.7f * perlin.fbm(u * freq, v * freq, 5);
-                    case 1 -> 0.5f + 0.5f * (float) Math.sin((u + v) * freq * 3 + 6 * perlin.fbm(u * 4, v * 4, 4));
-                    case 2 -> frac(8 * (float) Math.hypot(u - 0.5, v - 0.5) * freq / 4 + 2 * perlin.fbm(u * 3, v * 3, 3));
+                    case 1 -> 0.5f + 0.5f * (float) StrictMath.sin((u + v) * freq * 3 + 6 * perlin.fbm(u * 4, v * 4, 4));
+                    case 2 -> frac(8 * (float) StrictMath.hypot(u - 0.5, v - 0.5) * freq / 4 + 2 * perlin.fbm(u * 3, v * 3, 3));
                     case 3 -> Math.min(1f, nearest(points, u, v) * cells * 1.4f);
                     case 4 -> weave(u * freq * 2, v * freq * 2) * (0.8f + 0.4f * perlin.noise(u * 30, v * 30));
-                    default -> 0.5f + 0.5f * (float) Math.signum(Math.sin(u * freq * 6 + 2 * perlin.noise(u * 5, v * 5)))
+                    default -> 0.5f + 0.5f * (float) Math.signum(StrictMath.sin(u * freq * 6 + 2 * perlin.noise(u * 5, v * 5)))
                             * (0.6f + 0.4f * perlin.fbm(u * 20, v * 20, 2));
                 };
                 t = Math.max(0f, Math.min(1f, t));
@@ -101,6 +101,6 @@ public final class ProceduralTextures implements TextureSource {
         int cy = (int) Math.floor(y);
         boolean horizontal = ((cx + cy) & 1) == 0;
         float across = horizontal ? frac(y) : frac(x);
-        return (float) Math.sin(Math.PI * across);
+        return (float) StrictMath.sin(Math.PI * across);
     }
 }

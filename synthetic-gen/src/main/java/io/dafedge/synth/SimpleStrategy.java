@@ -138,13 +138,13 @@ public final class SimpleStrategy implements AnomalyStrategy {
         double x = rnd.nextDouble() * w;
         double y = rnd.nextDouble() * h;
         // head roughly towards the centre so that most of the scratch stays inside the image
-        double heading = Math.atan2(h / 2.0 - y, w / 2.0 - x) + (rnd.nextDouble() - 0.5) * Math.PI / 1.5;
+        double heading = StrictMath.atan2(h / 2.0 - y, w / 2.0 - x) + (rnd.nextDouble() - 0.5) * Math.PI / 1.5;
         double bend = (rnd.nextDouble() - 0.5) * 0.04;
         for (double walked = 0; walked < length; walked += 0.5) {
             stamp(mask, x, y, radius);
             heading += bend + (rnd.nextDouble() - 0.5) * 0.02;
-            x += 0.5 * Math.cos(heading);
-            y += 0.5 * Math.sin(heading);
+            x += 0.5 * StrictMath.cos(heading);
+            y += 0.5 * StrictMath.sin(heading);
         }
         boolean bright = rnd.nextBoolean();
         int base = bright ? 190 + rnd.nextInt(66) : rnd.nextInt(60);

@@ -1,8 +1,5 @@
 package io.dafedge.synth.demo;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
-
 /** The defect kinds the demo line can put on a part; the CLI name is also the MVTec AD test folder name. */
 public enum DemoDefect {
     /** Thin curved anti-aliased hairline, brighter or darker than the surface. */
@@ -32,12 +29,6 @@ public enum DemoDefect {
 
     /** The defect with this CLI name, or an IllegalArgumentException listing the valid names. */
     public static DemoDefect fromCliName(String name) {
-        for (DemoDefect d : values()) {
-            if (d.cliName.equals(name)) {
-                return d;
-            }
-        }
-        throw new IllegalArgumentException("unknown demo defect '" + name + "'; expected one of "
-                + Arrays.stream(values()).map(DemoDefect::cliName).collect(Collectors.joining(", ")));
+        return CliNames.lookup(values(), DemoDefect::cliName, name, "demo defect");
     }
 }

@@ -1,8 +1,5 @@
 package io.dafedge.synth.demo;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
-
 /** The products the demo line can make; each has a fixed look that varies only naturally from part to part. */
 public enum DemoProduct {
     /** Brushed stainless sheet: fine anisotropic streaks, a lamp reflection band. */
@@ -30,12 +27,6 @@ public enum DemoProduct {
 
     /** The product with this CLI name, or an IllegalArgumentException listing the valid names. */
     public static DemoProduct fromCliName(String name) {
-        for (DemoProduct p : values()) {
-            if (p.cliName.equals(name)) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("unknown demo product '" + name + "'; expected one of "
-                + Arrays.stream(values()).map(DemoProduct::cliName).collect(Collectors.joining(", ")));
+        return CliNames.lookup(values(), DemoProduct::cliName, name, "demo product");
     }
 }

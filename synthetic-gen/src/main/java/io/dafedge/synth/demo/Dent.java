@@ -2,6 +2,7 @@ package io.dafedge.synth.demo;
 
 import java.util.SplittableRandom;
 
+import io.dafedge.synth.Ellipse;
 import io.dafedge.synth.Perlin;
 
 /**

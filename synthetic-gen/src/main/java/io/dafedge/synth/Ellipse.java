@@ -1,9 +1,9 @@
-package io.dafedge.synth.demo;
+package io.dafedge.synth;
 
-/** A rotated ellipse's own frame, in which it is the unit circle: round defects (dents, stains) are drawn in it. */
-final class Ellipse {
+/** A rotated ellipse's own frame, in which it is the unit circle: round footprints and defects are drawn in it. */
+public final class Ellipse {
     /** Receives a pixel's index and its position (u, v) in the ellipse frame. */
-    interface Visitor {
+    public interface Visitor {
         void visit(int index, int x, int y, double u, double v);
     }
 
@@ -14,7 +14,7 @@ final class Ellipse {
     private final double rx;
     private final double ry;
 
-    Ellipse(double cx, double cy, double rx, double ry, double angle) {
+    public Ellipse(double cx, double cy, double rx, double ry, double angle) {
         this.cx = cx;
         this.cy = cy;
         this.rx = rx;
@@ -24,7 +24,7 @@ final class Ellipse {
     }
 
     /** Visits every image pixel within {@code reach} ellipse radii of the centre (and a few just outside). */
-    void scan(double reach, int width, int height, Visitor visitor) {
+    public void scan(double reach, int width, int height, Visitor visitor) {
         double r = Math.max(rx, ry) * reach + 1;
         int x0 = Math.max(0, (int) Math.floor(cx - r));
         int x1 = Math.min(width - 1, (int) Math.ceil(cx + r));
@@ -40,11 +40,11 @@ final class Ellipse {
     }
 
     /** Image-space x of the frame direction (u, v); with {@link #imageY} it turns frame vectors back. */
-    double imageX(double u, double v) {
+    public double imageX(double u, double v) {
         return u * cos - v * sin;
     }
 
-    double imageY(double u, double v) {
+    public double imageY(double u, double v) {
         return u * sin + v * cos;
     }
 }
