@@ -1,0 +1,66 @@
+package io.dafedge.model;
+
+import io.dafedge.synth.Image;
+import io.dafedge.synth.ImageFiles;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+import org.opencv.core.Size;
+import org.opencv.imgproc.Imgproc;
+
+/**
+ * How an image becomes the network's input: RGB (grey replicated, alpha dropped), resized to a square of
+ * {@code size} (area averaging when shrinking, bilinear when enlarging), scaled to [0, 1], then normalised per
+ * channel with {@code mean} and {@code std}, as a CHW float tensor. Recorded in every bundle's manifest.
+ */
+public record Preprocessing(int size, float[] mean, float[] std) {
+    /** ImageNet statistics, which the shared MobileNetV2 teacher (and torchvision backbones generally) expect. */
+    public static Preprocessing imagenet(int size) {
+        return new Preprocessing(size, new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
+    }
+
+    public Preprocessing {
+        if (size < 32 || size % 16 != 0) {
+            throw new IllegalArgumentException("input size must be a multiple of 16, at least 32, got " + size);
+        }
+        if (mean.length != 3 || std.length != 3) {
+            throw new IllegalArgumentException("mean and std need 3 values (R, G, B)");
+        }
+    }
+
+    /** The image resized to the input size, as 8-bit RGB (for overlays and contact sheets). */
+    public Image resized(Image image) {
+        Image rgb = image.toChannels(3);
+        if (rgb.width == size && rgb.height == size) {
+            return rgb;
+        }
+        ImageFiles.loadOpenCv();
+        Mat src = new Mat(rgb.height, rgb.width, CvType.CV_8UC3);
+        Mat dst = new Mat();
+        try {
+            src.put(0, 0, rgb.data);
+            boolean shrink = rgb.width > size || rgb.height > size;
+            Imgproc.resize(src, dst, new Size(size, size), 0, 0, shrink ? Imgproc.INTER_AREA : Imgproc.INTER_LINEAR);
+            Image out = new Image(size, size, 3);
+            dst.get(0, 0, out.data);
+            return out;
+        } finally {
+            src.release();
+            dst.release();
+        }
+    }
+
+    /** CHW float tensor of the preprocessed image. */
+    public float[] tensor(Image image) {
+        Image rgb = resized(image);
+        int plane = size * size;
+        float[] t = new float[3 * plane];
+        for (int c = 0; c < 3; c++) {
+            float scale = 1f / (255f * std[c]);
+            float shift = mean[c] / std[c];
+            for (int i = 0; i < plane; i++) {
+                t[c * plane + i] = (rgb.data[i * 3 + c] & 0xFF) * scale - shift;
+            }
+        }
+        return t;
+    }
+}
