@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
 
-import io.dafedge.cli.VersionProvider;
+import io.dafedge.Version;
 import io.dafedge.store.DataDirectory;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -27,7 +27,7 @@ public class StatusResource {
     @GET
     public Status status() throws IOException {
         var runtime = ManagementFactory.getRuntimeMXBean();
-        return new Status(VersionProvider.version(), Instant.ofEpochMilli(runtime.getStartTime()),
+        return new Status(Version.get(), Instant.ofEpochMilli(runtime.getStartTime()),
                 runtime.getUptime() / 1000, dataDir.root().toString(), dataDir.freeBytes() / (1024 * 1024));
     }
 }

@@ -1,5 +1,7 @@
 package io.dafedge.cli;
 
+import io.dafedge.model.ModelException;
+import io.dafedge.train.DatasetException;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import picocli.CommandLine;
 
@@ -22,7 +24,7 @@ public final class Main {
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             // expected failures (bad input, missing folders) get one clear line, not a stack trace
             line.getErr().println(line.getColorScheme().errorText("error: " + ex.getMessage()));
-            return CliExit.FAILED;
+            return ex instanceof ModelException || ex instanceof DatasetException ? CliExit.BAD_INPUT : CliExit.FAILED;
         });
         return cl;
     }

@@ -1,16 +1,12 @@
 package io.dafedge.cli;
 
+import io.dafedge.Version;
 import picocli.CommandLine.IVersionProvider;
 
-/** The version Maven wrote into the jar manifest (absent when run from classes, e.g. in tests). */
+/** {@code --version} of every subcommand. */
 public final class VersionProvider implements IVersionProvider {
-    public static String version() {
-        String v = VersionProvider.class.getPackage().getImplementationVersion();
-        return v != null ? v : "development";
-    }
-
     @Override
     public String[] getVersion() {
-        return new String[] {"daf-edge " + version()};
+        return new String[] {"daf-edge " + Version.get()};
     }
 }

@@ -1,0 +1,76 @@
+package io.dafedge.cli;
+
+import static io.dafedge.cli.SynthCommandTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.dafedge.model.ModelBundle;
+import io.dafedge.synth.TestImages;
+import io.dafedge.synth.demo.DemoDatasetWriter;
+import io.dafedge.synth.demo.DemoProduct;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** train and eval end to end on a small demo-line category, and their refusals of bad input. */
+class ModelCommandsTest {
+    @TempDir
+    Path tmp;
+
+    Path teacher;
+    Path data;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Path shared = TestImages.shared();
+        assumeTrue(shared != null, "../shared not present");
+        teacher = shared.resolve("models/mobilenetv2-float-from-int8_feat.onnx");
+        data = tmp.resolve("flange");
+        DemoDatasetWriter.write(data, DemoProduct.FLANGE, 16, 4, 128);
+    }
+
+    @Test
+    void trainThenEvalForBothBaselines() throws Exception {
+        for (String method : new String[] {"padim", "patchcore"}) {
+            Path bundle = tmp.resolve(method);
+            SynthCommandTest.Run r = run("train", "--method", method, "--data", data.toString(), "--out", bundle.toString(),
+                    "--teacher", teacher.toString(), "--size", "128");
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(r.out().contains("wrote " + method + " bundle"), r.out());
+            assertEquals(method, ModelBundle.open(bundle).method());
+
+            Path report = tmp.resolve(method + "-eval");
+            r = run("eval", "--model", bundle.toString(), "--data", data.toString(), "--out", report.toString(), "--quiet");
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(r.out().contains("image_auroc"), r.out());
+            for (String f : new String[] {"metrics.json", "scores.csv", "contact_sheet.png", "maps/scratch/000.npy"}) {
+                assertTrue(Files.exists(report.resolve(f)), f);
+            }
+        }
+    }
+
+    @Test
+    void badInputEndsWithExitCode2AndNamesTheFile() throws Exception {
+        SynthCommandTest.Run r = run("train", "--method", "padim", "--data", tmp.resolve("nowhere").toString(),
+                "--out", tmp.resolve("b").toString(), "--teacher", teacher.toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("nowhere"), r.err());
+
+        Path notOnnx = Files.writeString(tmp.resolve("teacher.onnx"), "nope");
+        r = run("train", "--method", "padim", "--data", data.toString(), "--out", tmp.resolve("b").toString(),
+                "--teacher", notOnnx.toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("teacher.onnx"), r.err());
+        assertFalse(Files.exists(tmp.resolve("b")), "nothing half-written");
+
+        r = run("eval", "--model", tmp.resolve("no-bundle").toString(), "--data", data.toString(),
+                "--out", tmp.resolve("e").toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("manifest.json is missing"), r.err());
+    }
+}
