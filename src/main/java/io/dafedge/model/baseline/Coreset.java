@@ -57,46 +57,48 @@ final class Coreset {
             nearest[c] = new float[points.chunkLength(c)];
             Arrays.fill(nearest[c], Float.POSITIVE_INFINITY);
         }
+        // Each chunk's largest nearest-distance and its first index. Distances only ever shrink, so a chunk needs
+        // a rescan only when its own maximum shrank: rare after the first steps, which takes the argmax (a scalar,
+        // branchy loop) out of the per-step cost.
+        float[] chunkMax = new float[chunks];
+        int[] chunkArg = new int[chunks];
         int parts = Math.min(chunks, par.threads());
         float[][] scratch = new float[parts][ChunkedPoints.CHUNK];
-        float[] partBest = new float[parts];
-        int[] partArg = new int[parts];
         int[] chosen = new int[k];
         chosen[0] = start;
         for (int s = 1; s < k; s++) {
             float[] centre = points.point(chosen[s - 1]);
-            // one range per part, so each part owns its scratch row and its running maximum
+            // one range per part, so each part owns its scratch row
             par.forRanges(parts, (p0, p1) -> {
                 for (int p = p0; p < p1; p++) {
                     float[] acc = scratch[p];
-                    float best = -1;
-                    int arg = -1;
                     for (int c = chunks * p / parts; c < chunks * (p + 1) / parts; c++) {
                         points.squaredDistances(c, centre, 0, acc);
                         float[] near = nearest[c];
+                        float before = near[chunkArg[c]];
                         for (int j = 0; j < near.length; j++) {
                             near[j] = Math.min(near[j], acc[j]);
                         }
-                        for (int j = 0; j < near.length; j++) {
-                            if (near[j] > best) {
-                                best = near[j];
-                                arg = c * ChunkedPoints.CHUNK + j;
+                        if (near[chunkArg[c]] != before) {
+                            int arg = 0;
+                            for (int j = 1; j < near.length; j++) {
+                                if (near[j] > near[arg]) {
+                                    arg = j;
+                                }
                             }
+                            chunkArg[c] = arg;
+                            chunkMax[c] = near[arg];
                         }
                     }
-                    partBest[p] = best;
-                    partArg[p] = arg;
                 }
             });
-            int arg = partArg[0];
-            float best = partBest[0];
-            for (int p = 1; p < parts; p++) {
-                if (partBest[p] > best) {
-                    best = partBest[p];
-                    arg = partArg[p];
+            int best = 0;
+            for (int c = 1; c < chunks; c++) {
+                if (chunkMax[c] > chunkMax[best]) {
+                    best = c;
                 }
             }
-            chosen[s] = arg;
+            chosen[s] = best * ChunkedPoints.CHUNK + chunkArg[best];
         }
         return chosen;
     }
