@@ -44,12 +44,8 @@ final class Embedding {
         this.localAverage = localAverage;
         this.upsample = upsample;
         this.channels = channels;
-        int total = 0;
-        for (int l : levels) {
-            total += teacherChannels[l];
-        }
-        int[] level = new int[total];
-        int[] channel = new int[total];
+        int[] level = new int[total(levels, teacherChannels)];
+        int[] channel = new int[level.length];
         int k = 0;
         for (int l : levels) {
             for (int c = 0; c < teacherChannels[l]; c++, k++) {
