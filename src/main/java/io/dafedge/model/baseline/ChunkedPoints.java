@@ -37,10 +37,6 @@ final class ChunkedPoints {
         }
     }
 
-    int count() {
-        return count;
-    }
-
     int dim() {
         return dim;
     }

@@ -1,5 +1,7 @@
 package io.dafedge.model.baseline;
 
+import java.util.Arrays;
+
 /**
  * PaDiM's model: one multivariate Gaussian per grid position, kept as its mean and inverse covariance, scored by
  * the Mahalanobis distance.
@@ -64,14 +66,20 @@ final class Gaussians {
 
     /**
      * Streams embeddings into per-position sums of x and x x^T (in double), so training memory does not grow with
-     * the number of images. Row {@code i} of position {@code p}'s outer-product sum is its own array, so the rank-1
-     * update runs over arrays indexed from 0, which C2 vectorises.
+     * the number of images. Embeddings are applied in batches: each position's 80 KB of sums is then read from
+     * memory once per batch rather than once per image (the whole set is 330 MB). Only the upper triangle of
+     * x x^T is summed; row {@code i} of a position's sums is its own array, so the update runs over arrays indexed
+     * alike, which C2 vectorises.
      */
     static final class Accumulator {
+        private static final int BATCH = 16;
+
         private final int positions;
         private final int dim;
         private final double[] sum;
         private final double[][] outer;
+        private final float[][] pending = new float[BATCH][];
+        private int pendingCount;
         private int count;
 
         Accumulator(int positions, int dim) {
@@ -81,32 +89,41 @@ final class Gaussians {
             this.outer = new double[positions * dim][dim];
         }
 
-        int count() {
-            return count;
-        }
-
         void add(float[] embedding, Parallel par) {
             if (embedding.length != positions * dim) {
                 throw new IllegalArgumentException("embedding of " + embedding.length + " floats is not " + positions
                         + " x " + dim);
             }
+            pending[pendingCount++] = embedding;
+            count++;
+            if (pendingCount == BATCH) {
+                flush(par);
+            }
+        }
+
+        private void flush(Parallel par) {
+            int n = pendingCount;
             par.forRanges(positions, (from, to) -> {
                 double[] x = new double[dim];
                 for (int p = from; p < to; p++) {
-                    for (int i = 0; i < dim; i++) {
-                        x[i] = embedding[p * dim + i];
-                        sum[p * dim + i] += x[i];
-                    }
-                    for (int i = 0; i < dim; i++) {
-                        double[] row = outer[p * dim + i];
-                        double xi = x[i];
-                        for (int j = 0; j < dim; j++) {
-                            row[j] += xi * x[j];
+                    for (int b = 0; b < n; b++) {
+                        float[] e = pending[b];
+                        for (int i = 0; i < dim; i++) {
+                            x[i] = e[p * dim + i];
+                            sum[p * dim + i] += x[i];
+                        }
+                        for (int i = 0; i < dim; i++) {
+                            double[] row = outer[p * dim + i];
+                            double xi = x[i];
+                            for (int j = i; j < dim; j++) {
+                                row[j] += xi * x[j];
+                            }
                         }
                     }
                 }
             });
-            count++;
+            Arrays.fill(pending, null);
+            pendingCount = 0;
         }
 
         /**
@@ -117,6 +134,7 @@ final class Gaussians {
             if (count == 0) {
                 throw new IllegalStateException("no embeddings were added");
             }
+            flush(par);
             float[] mean = new float[positions * dim];
             float[] inverse = new float[positions * dim * dim];
             double n = count;
@@ -131,8 +149,10 @@ final class Gaussians {
                     }
                     for (int i = 0; i < dim; i++) {
                         double[] row = outer[p * dim + i];
-                        for (int j = 0; j < dim; j++) {
-                            cov[i * dim + j] = (row[j] - n * mu[i] * mu[j]) / denominator;
+                        for (int j = i; j < dim; j++) {
+                            double c = (row[j] - n * mu[i] * mu[j]) / denominator;
+                            cov[i * dim + j] = c;
+                            cov[j * dim + i] = c;
                         }
                         cov[i * dim + i] += regularisation;
                     }

@@ -13,10 +13,6 @@ final class NearestNeighbours {
         this.bank = bank;
     }
 
-    int size() {
-        return bank.count();
-    }
-
     int dim() {
         return bank.dim();
     }

@@ -22,7 +22,9 @@ import io.dafedge.model.Preprocessing;
  * <p>Departure from the paper, for a CPU budget: the greedy selection runs on a random pool of at most
  * {@link Options#poolCap} patches (an equal share from each image) rather than on all of them, and keeps
  * {@link Options#ratio} of that pool. Categories up to {@code poolCap} patches (256 images at 256 px) get the
- * paper's full 10 % coreset.
+ * paper's full 10 % coreset. Measured on magnetic-tile (780k patches, 2 cores): the full coreset (78k patches)
+ * took about 6 minutes to select, triples the scoring time and gives image / pixel AUROC 0.960 / 0.830; the
+ * capped one (26k patches) takes about 30 s to select and 0.26 s per image to score, for 0.955 / 0.825.
  */
 public final class PatchCore {
     public static final String METHOD = "patchcore";
@@ -67,8 +69,9 @@ public final class PatchCore {
         int dim = embedding.dim();
         int side = embedding.gridSide(pre.size());
         int perImage = side * side;
-        int quota = (int) Math.min(perImage, (options.poolCap() + files.size() - 1L) / files.size());
-        float[] pool = new float[quota * files.size() * dim];
+        int images = Math.max(1, files.size());
+        int quota = (int) Math.min(perImage, (options.poolCap() + images - 1L) / images);
+        float[] pool = new float[quota * images * dim];
         int[] pooled = {0};
         SplittableRandom rnd = new SplittableRandom(seed);
         try (Parallel par = new Parallel(Runtime.getRuntime().availableProcessors())) {

@@ -43,6 +43,57 @@ class GaussiansTest {
     }
 
     @Test
+    void streamedBatchesMatchATwoPassCovarianceWhateverTheThreads() {
+        int positions = 3;
+        int dim = 4;
+        int n = 37; // two full batches and a partial one
+        float[][] samples = new float[n][];
+        for (int s = 0; s < n; s++) {
+            samples[s] = EmbeddingTest.random(positions * dim, 100 + s);
+        }
+        Gaussians one = fit(samples, positions, dim, 1);
+        Gaussians two = fit(samples, positions, dim, 2);
+        assertArrayEquals(one.inverse(), two.inverse());
+        for (int p = 0; p < positions; p++) {
+            double[] mu = new double[dim];
+            for (float[] x : samples) {
+                for (int i = 0; i < dim; i++) {
+                    mu[i] += x[p * dim + i] / (double) n;
+                }
+            }
+            double[] cov = new double[dim * dim];
+            for (float[] x : samples) {
+                for (int i = 0; i < dim; i++) {
+                    for (int j = 0; j < dim; j++) {
+                        cov[i * dim + j] += (x[p * dim + i] - mu[i]) * (x[p * dim + j] - mu[j]) / (n - 1);
+                    }
+                }
+            }
+            for (int i = 0; i < dim; i++) {
+                assertEquals(mu[i], one.mean()[p * dim + i], 1e-6);
+                cov[i * dim + i] += 0.01;
+                for (int j = 0; j < dim; j++) {
+                    double s = 0; // (cov * inverse)_ij
+                    for (int k = 0; k < dim; k++) {
+                        s += cov[i * dim + k] * one.inverse()[(p * dim + k) * dim + j];
+                    }
+                    assertEquals(i == j ? 1 : 0, s, 1e-5, "position " + p + " (" + i + ", " + j + ")");
+                }
+            }
+        }
+    }
+
+    private static Gaussians fit(float[][] samples, int positions, int dim, int threads) {
+        try (Parallel par = new Parallel(threads)) {
+            Gaussians.Accumulator acc = new Gaussians.Accumulator(positions, dim);
+            for (float[] s : samples) {
+                acc.add(s, par);
+            }
+            return acc.finish(0.01, par);
+        }
+    }
+
+    @Test
     void invertSpdGivesTheInverse() {
         int n = 12;
         float[] r = EmbeddingTest.random(n * n, 3);
