@@ -2,35 +2,16 @@ package io.dafedge.model;
 
 import java.util.Arrays;
 
+import io.dafedge.synth.Image;
+
 /** Operations on single-channel float maps (row-major, width x height) shared by all detectors' scoring. */
 public final class Maps {
     private Maps() {
     }
 
-    /**
-     * Bilinear resize with half-pixel centres (PyTorch's {@code align_corners=False}, OpenCV's INTER_LINEAR without
-     * anti-aliasing), so upsampled feature maps line up with the image the way the reference implementations do.
-     */
+    /** Bilinear resize with half-pixel centres, as {@link Image#resizePlane}: maps line up with their image. */
     public static float[] resize(float[] src, int sw, int sh, int dw, int dh) {
-        float[] out = new float[dw * dh];
-        float sx = (float) sw / dw;
-        float sy = (float) sh / dh;
-        for (int y = 0; y < dh; y++) {
-            float fy = Math.max(0f, (y + 0.5f) * sy - 0.5f);
-            int y0 = Math.min((int) fy, sh - 1);
-            int y1 = Math.min(y0 + 1, sh - 1);
-            float wy = fy - y0;
-            for (int x = 0; x < dw; x++) {
-                float fx = Math.max(0f, (x + 0.5f) * sx - 0.5f);
-                int x0 = Math.min((int) fx, sw - 1);
-                int x1 = Math.min(x0 + 1, sw - 1);
-                float wx = fx - x0;
-                float top = src[y0 * sw + x0] * (1 - wx) + src[y0 * sw + x1] * wx;
-                float bottom = src[y1 * sw + x0] * (1 - wx) + src[y1 * sw + x1] * wx;
-                out[y * dw + x] = top * (1 - wy) + bottom * wy;
-            }
-        }
-        return out;
+        return Image.resizePlane(src, sw, sh, dw, dh);
     }
 
     /**

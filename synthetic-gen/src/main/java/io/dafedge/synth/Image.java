@@ -90,29 +90,46 @@ public final class Image {
         return out;
     }
 
-    /** Bilinear resize (pixel centres aligned), used for textures that do not match the target size. */
+    /** Bilinear resize of every channel with {@link #resizePlane}, used for textures that do not match the target size. */
     public Image resize(int newWidth, int newHeight) {
         if (newWidth == width && newHeight == height) {
             return this;
         }
         Image out = new Image(newWidth, newHeight, channels);
-        float sx = (float) width / newWidth;
-        float sy = (float) height / newHeight;
-        for (int y = 0; y < newHeight; y++) {
+        float[] plane = new float[pixels()];
+        for (int c = 0; c < channels; c++) {
+            for (int i = 0; i < plane.length; i++) {
+                plane[i] = data[i * channels + c] & 0xFF;
+            }
+            float[] resized = resizePlane(plane, width, height, newWidth, newHeight);
+            for (int i = 0; i < resized.length; i++) {
+                out.data[i * channels + c] = (byte) Math.round(resized[i]);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Bilinear resize of one float plane with half-pixel centres (PyTorch's {@code align_corners=False}, OpenCV's
+     * INTER_LINEAR without anti-aliasing): the one resampler of the project, for pixels and anomaly maps alike.
+     */
+    public static float[] resizePlane(float[] src, int sw, int sh, int dw, int dh) {
+        float[] out = new float[dw * dh];
+        float sx = (float) sw / dw;
+        float sy = (float) sh / dh;
+        for (int y = 0; y < dh; y++) {
             float fy = Math.max(0f, (y + 0.5f) * sy - 0.5f);
-            int y0 = Math.min((int) fy, height - 1);
-            int y1 = Math.min(y0 + 1, height - 1);
+            int y0 = Math.min((int) fy, sh - 1);
+            int y1 = Math.min(y0 + 1, sh - 1);
             float wy = fy - y0;
-            for (int x = 0; x < newWidth; x++) {
+            for (int x = 0; x < dw; x++) {
                 float fx = Math.max(0f, (x + 0.5f) * sx - 0.5f);
-                int x0 = Math.min((int) fx, width - 1);
-                int x1 = Math.min(x0 + 1, width - 1);
+                int x0 = Math.min((int) fx, sw - 1);
+                int x1 = Math.min(x0 + 1, sw - 1);
                 float wx = fx - x0;
-                for (int c = 0; c < channels; c++) {
-                    float top = get(x0, y0, c) * (1 - wx) + get(x1, y0, c) * wx;
-                    float bottom = get(x0, y1, c) * (1 - wx) + get(x1, y1, c) * wx;
-                    out.data[(y * newWidth + x) * channels + c] = (byte) Math.round(top * (1 - wy) + bottom * wy);
-                }
+                float top = src[y0 * sw + x0] * (1 - wx) + src[y0 * sw + x1] * wx;
+                float bottom = src[y1 * sw + x0] * (1 - wx) + src[y1 * sw + x1] * wx;
+                out[y * dw + x] = top * (1 - wy) + bottom * wy;
             }
         }
         return out;
