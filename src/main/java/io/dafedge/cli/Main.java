@@ -24,6 +24,10 @@ public final class Main {
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             // expected failures (bad input, missing folders) get one clear line, not a stack trace
             line.getErr().println(line.getColorScheme().errorText("error: " + ex.getMessage()));
+            if (ex instanceof RuntimeException) {
+                // not an expected failure: the trace is what a bug report needs
+                ex.printStackTrace(line.getErr());
+            }
             return ex instanceof ModelException || ex instanceof DatasetException ? CliExit.BAD_INPUT : CliExit.FAILED;
         });
         return cl;

@@ -20,6 +20,19 @@ public final class Djl {
     private Djl() {
     }
 
+    /**
+     * Bounds PyTorch's intra-op threads (and its inter-op pool to one thread) unless set already; effective only
+     * before the engine's first use. Unpinned, PyTorch's pools oversubscribe a 2-core box and steps vary tenfold.
+     */
+    public static void useThreads(int threads) {
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        }
+        if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+    }
+
     public static Engine engine() {
         return Engine.getEngine(ENGINE);
     }
