@@ -80,6 +80,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "N", defaultValue = "8", description = "DAF: batch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--crop", paramLabel = "PX", defaultValue = "0",
+            description = "DAF: train on crops of this side around each synthetic defect, 0 for whole images "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int crop;
+
     @Option(names = "--lr", paramLabel = "RATE", defaultValue = "1e-3",
             description = "DAF: peak AdamW learning rate (default: ${DEFAULT-VALUE}; the reference's 2e-4 is for 1200 epochs).")
     float learningRate;
@@ -128,12 +133,16 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        Double minutes = budget == null ? DEFAULT_MINUTES : budget.minutes;
+        Double minutes = budget == null ? Double.valueOf(DEFAULT_MINUTES) : budget.minutes;
         Integer epochs = budget == null ? null : budget.epochs;
         Djl.useThreads(threads);
         DafTrainer.Settings settings;
         try {
-            settings = new DafTrainer.Settings(minutes, epochs, batch, Schedule.reference(learningRate), WEIGHT_DECAY,
+            if (size < DafTrainer.MIN_SIDE || crop > size) {
+                throw new IllegalArgumentException("--size must be at least " + DafTrainer.MIN_SIDE
+                        + " for DAF and --crop at most --size");
+            }
+            settings = new DafTrainer.Settings(minutes, epochs, batch, crop, Schedule.reference(learningRate), WEIGHT_DECAY,
                     strategy, mix, normalisation, seed, threads);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

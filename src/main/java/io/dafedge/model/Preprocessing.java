@@ -51,8 +51,15 @@ public record Preprocessing(int size, float[] mean, float[] std) {
 
     /** CHW float tensor of the preprocessed image. */
     public float[] tensor(Image image) {
-        Image rgb = resized(image);
-        int plane = size * size;
+        return normalise(resized(image));
+    }
+
+    /** CHW float tensor of an RGB image taken at its own size (a training crop), scaled and normalised. */
+    public float[] normalise(Image rgb) {
+        if (rgb.channels != 3) {
+            throw new IllegalArgumentException("normalise takes 3-channel RGB, got " + rgb.channels + " channels");
+        }
+        int plane = rgb.width * rgb.height;
         float[] t = new float[3 * plane];
         for (int c = 0; c < 3; c++) {
             float scale = 1f / (255f * std[c]);

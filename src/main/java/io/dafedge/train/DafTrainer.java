@@ -45,9 +45,13 @@ import io.dafedge.synth.StrategyMix;
  */
 public final class DafTrainer {
     /** What a run is asked to do. Exactly one of {@code minutes} and {@code epochs} is set. */
-    public record Settings(Double minutes, Integer epochs, int batch, Schedule schedule, float weightDecay,
+    public record Settings(Double minutes, Integer epochs, int batch, int crop, Schedule schedule, float weightDecay,
                            String strategy, StrategyMix mix, Normalisation normalisation, long seed, int threads) {
         public Settings {
+            if (crop != 0 && (crop < MIN_SIDE || crop % 16 != 0)) {
+                throw new IllegalArgumentException("crop must be 0 (whole image) or a multiple of 16 of at least "
+                        + MIN_SIDE);
+            }
             if ((minutes == null) == (epochs == null)) {
                 throw new IllegalArgumentException("give either a time budget or a number of epochs");
             }
@@ -69,6 +73,8 @@ public final class DafTrainer {
         void progress(Progress progress);
     }
 
+    /** The smallest input or crop side. */
+    public static final int MIN_SIDE = DafNetwork.MIN_SIDE;
     private static final long REPORT_NANOS = Duration.ofSeconds(2).toNanos();
 
     private final Settings settings;
@@ -88,6 +94,10 @@ public final class DafTrainer {
         long start = System.nanoTime();
         try (OnnxTeacher teacher = OnnxTeacher.open(teacherFile, settings.threads());
              NDManager manager = Djl.newManager()) {
+            if (settings.crop() > pre.size() || pre.size() < MIN_SIDE) {
+                throw new IllegalArgumentException("input size " + pre.size() + " must be at least " + MIN_SIDE
+                        + " and at least the crop " + settings.crop());
+            }
             Cache cache = cache(teacher, pre, files);
             if (cache.images().size() < settings.batch()) {
                 throw new ModelException("only " + cache.images().size() + " readable training images; a batch needs "
@@ -98,7 +108,7 @@ public final class DafTrainer {
             listener.log(String.format("DAF network: teacher channels %s, %,d parameters, DAF layers %.0f M MAC at %d px",
                     java.util.Arrays.toString(network.channels()), network.parameterCount(),
                     network.headMacs(pre.size(), pre.size()) / 1e6, pre.size()));
-            ObjectNode summary = loop(network, cache, pre, start);
+            ObjectNode summary = loop(network, teacher, cache, pre, start);
             summary.put("images", cache.images().size());
             summary.put("skipped", cache.skipped().size());
             var reasons = summary.putArray("skipped_files");
@@ -108,6 +118,11 @@ public final class DafTrainer {
         }
     }
 
+    private boolean cropping(Preprocessing pre) {
+        return settings.crop() != 0 && settings.crop() < pre.size();
+    }
+
+    /** Cropped training runs the teacher on each crop instead (so both networks see the same context). */
     private Cache cache(OnnxTeacher teacher, Preprocessing pre, List<Path> files) {
         List<Image> images = new ArrayList<>();
         List<FeatureMap[]> features = new ArrayList<>();
@@ -116,18 +131,20 @@ public final class DafTrainer {
             try {
                 Image image = pre.resized(ImageFiles.read(file));
                 images.add(image);
-                features.add(teacher.extract(pre.tensor(image), pre.size()));
+                if (!cropping(pre)) {
+                    features.add(teacher.extract(pre.tensor(image), pre.size()));
+                }
             } catch (ImageReadException e) {
                 skipped.add(e.getMessage());
                 listener.log("skipped " + e.getMessage());
             }
         }
-        listener.log(String.format("cached the teacher's features of %d good images (%d skipped)", images.size(),
-                skipped.size()));
+        listener.log(String.format(cropping(pre) ? "read %d good images (%d skipped)"
+                : "cached the teacher's features of %d good images (%d skipped)", images.size(), skipped.size()));
         return new Cache(images, features, skipped);
     }
 
-    private ObjectNode loop(DafNetwork network, Cache cache, Preprocessing pre, long start) {
+    private ObjectNode loop(DafNetwork network, OnnxTeacher teacher, Cache cache, Preprocessing pre, long start) {
         int n = cache.images().size();
         int batch = settings.batch();
         long stepsPerEpoch = n / batch;
@@ -159,8 +176,8 @@ public final class DafTrainer {
                 epoch++;
                 shuffle(permutation, order);
             }
-            float[] terms = step(network, optimizer, parameters, loss, synthesizer, cache, pre,
-                    permutation, inEpoch * batch, step * batch);
+            Batch b = batch(teacher, synthesizer, cache, pre, permutation, inEpoch * batch, step * batch);
+            float[] terms = step(network, optimizer, parameters, loss, b);
             for (int i = 0; i < terms.length; i++) {
                 sums[i] += terms[i];
             }
@@ -187,6 +204,7 @@ public final class DafTrainer {
         summary.put("strategy", settings.strategy());
         summary.put("seed", settings.seed());
         summary.put("batch", batch);
+        summary.put("crop", cropping(pre) ? settings.crop() : pre.size());
         summary.put("weight_decay", settings.weightDecay());
         if (settings.minutes() != null) {
             summary.put("budget_minutes", settings.minutes());
@@ -201,41 +219,90 @@ public final class DafTrainer {
         return summary;
     }
 
-    /** One optimisation step; returns the six loss terms. */
-    private float[] step(DafNetwork network, Optimizer optimizer, Map<String, Parameter> parameters, DafLoss loss,
-                         AnomalySynthesizer synthesizer, Cache cache, Preprocessing pre, int[] permutation, int first,
-                         long sampleIndex) {
-        int batch = settings.batch();
-        int size = pre.size();
-        int plane = size * size;
-        float[] images = new float[batch * 3 * plane];
-        float[] masks = new float[batch * plane];
-        List<float[]> teacher = new ArrayList<>(3);
-        FeatureMap[] shapes = cache.features().get(0);
-        for (FeatureMap f : shapes) {
-            teacher.add(new float[batch * f.data().length]);
-        }
-        for (int b = 0; b < batch; b++) {
+    /** A batch as the networks take it: student inputs, masks, and the teacher's features, all of side {@code side}. */
+    private record Batch(int side, float[] images, float[] masks, List<FeatureMap[]> teacher) {
+    }
+
+    /**
+     * Gives each image of the batch a synthetic defect. With a crop, the defect is made on the whole image (so its
+     * size relative to the part stays as at inference) and the crop is centred on one of its pixels, clamped to the
+     * image, so every sample still carries a defect as in the reference.
+     */
+    private Batch batch(OnnxTeacher teacher, AnomalySynthesizer synthesizer, Cache cache, Preprocessing pre,
+                        int[] permutation, int first, long sampleIndex) {
+        int n = settings.batch();
+        int side = cropping(pre) ? settings.crop() : pre.size();
+        int plane = side * side;
+        float[] images = new float[n * 3 * plane];
+        float[] masks = new float[n * plane];
+        List<FeatureMap[]> features = new ArrayList<>(n);
+        for (int b = 0; b < n; b++) {
             int index = permutation[first + b];
-            Sample sample = synthesizer.synthesize(cache.images().get(index),
-                    AnomalySynthesizer.sampleSeed(settings.seed(), sampleIndex + b));
-            System.arraycopy(pre.tensor(sample.image()), 0, images, b * 3 * plane, 3 * plane);
+            long seed = AnomalySynthesizer.sampleSeed(settings.seed(), sampleIndex + b);
+            Image good = cache.images().get(index);
+            Sample sample = synthesizer.synthesize(good, seed);
+            Image input = sample.image();
             Mask mask = sample.mask();
+            if (side < pre.size()) {
+                int[] at = cropAround(mask, side, new SplittableRandom(seed));
+                input = input.crop(at[0], at[1], side, side);
+                mask = crop(mask, at[0], at[1], side);
+                features.add(teacher.extract(pre.normalise(good.crop(at[0], at[1], side, side)), side));
+            } else {
+                features.add(cache.features().get(index));
+            }
+            System.arraycopy(pre.normalise(input), 0, images, b * 3 * plane, 3 * plane);
             for (int i = 0; i < plane; i++) {
                 masks[b * plane + i] = mask.get(i) ? 1f : 0f;
             }
-            FeatureMap[] f = cache.features().get(index);
-            for (int l = 0; l < f.length; l++) {
-                System.arraycopy(f[l].data(), 0, teacher.get(l), b * f[l].data().length, f[l].data().length);
+        }
+        return new Batch(side, images, masks, features);
+    }
+
+    /** Top-left corner of a {@code side} crop centred on a random defect pixel, inside the image. */
+    static int[] cropAround(Mask mask, int side, SplittableRandom random) {
+        int area = mask.area();
+        int pick = area == 0 ? -1 : random.nextInt(area);
+        int cx = mask.width / 2;
+        int cy = mask.height / 2;
+        for (int i = 0, seen = 0; i < mask.data.length && pick >= 0; i++) {
+            if (mask.get(i) && seen++ == pick) {
+                cx = i % mask.width;
+                cy = i / mask.width;
+                break;
             }
         }
+        int x = Math.max(0, Math.min(mask.width - side, cx - side / 2));
+        int y = Math.max(0, Math.min(mask.height - side, cy - side / 2));
+        return new int[] {x, y};
+    }
+
+    private static Mask crop(Mask mask, int x0, int y0, int side) {
+        Mask out = new Mask(side, side);
+        for (int y = 0; y < side; y++) {
+            System.arraycopy(mask.data, (y0 + y) * mask.width + x0, out.data, y * side, side);
+        }
+        return out;
+    }
+
+    /** One optimisation step; returns the six loss terms. */
+    private float[] step(DafNetwork network, Optimizer optimizer, Map<String, Parameter> parameters, DafLoss loss,
+                         Batch batch) {
+        int n = settings.batch();
+        int side = batch.side();
         try (NDManager m = Djl.engine().newBaseManager()) {
-            NDArray x = m.create(images, new Shape(batch, 3, size, size));
-            NDArray mask = m.create(masks, new Shape(batch, 1, size, size));
+            NDArray x = m.create(batch.images(), new Shape(n, 3, side, side));
+            NDArray mask = m.create(batch.masks(), new Shape(n, 1, side, side));
             List<NDArray> t = new ArrayList<>(3);
+            FeatureMap[] shapes = batch.teacher().get(0);
             for (int l = 0; l < shapes.length; l++) {
                 FeatureMap f = shapes[l];
-                t.add(m.create(teacher.get(l), new Shape(batch, f.channels(), f.height(), f.width())));
+                int length = f.data().length;
+                float[] level = new float[n * length];
+                for (int b = 0; b < n; b++) {
+                    System.arraycopy(batch.teacher().get(b)[l].data(), 0, level, b * length, length);
+                }
+                t.add(m.create(level, new Shape(n, f.channels(), f.height(), f.width())));
             }
             float[] terms = new float[6];
             try (GradientCollector gc = m.getEngine().newGradientCollector()) {

@@ -55,6 +55,39 @@ class ModelCommandsTest {
     }
 
     @Test
+    void trainDafForAnEpochThenEval() throws Exception {
+        Path bundle = tmp.resolve("daf");
+        SynthCommandTest.Run r = run("train", "--data", data.toString(), "--out", bundle.toString(), "--teacher",
+                teacher.toString(), "--size", "128", "--epochs", "2", "--batch", "4", "--crop", "96",
+                "--strategy", "simple,cutpaste");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("wrote daf bundle"), r.out());
+        assertTrue(r.err().contains("epoch 2/2.0") && r.err().contains("samples/s") && r.err().contains("ETA"),
+                "progress bar: " + r.err());
+        ModelBundle b = ModelBundle.open(bundle);
+        assertEquals("daf", b.method());
+        assertEquals(8, b.manifest().path("training").path("steps").asInt(), "16 images, batch 4, 2 epochs");
+        assertEquals(96, b.manifest().path("training").path("crop").asInt());
+        assertEquals("simple,cutpaste", b.manifest().path("training").path("strategy").asText());
+        assertEquals("AdamW", b.manifest().path("schedule").path("optimizer").asText());
+
+        Path report = tmp.resolve("daf-eval");
+        r = run("eval", "--model", bundle.toString(), "--data", data.toString(), "--out", report.toString(), "--quiet");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(Files.exists(report.resolve("maps/scratch/000.npy")));
+
+        r = run("train", "--data", data.toString(), "--out", tmp.resolve("x").toString(), "--teacher",
+                teacher.toString(), "--size", "64", "--epochs", "1");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--size must be at least 96"), r.err());
+        r = run("train", "--method", "padim", "--data", data.toString(), "--out", tmp.resolve("x").toString(),
+                "--teacher", teacher.toString(), "--minutes", "1");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("for --method daf"), r.err());
+        assertFalse(Files.exists(tmp.resolve("x")));
+    }
+
+    @Test
     void badInputEndsWithExitCode2AndNamesTheFile() throws Exception {
         SynthCommandTest.Run r = run("train", "--method", "padim", "--data", tmp.resolve("nowhere").toString(),
                 "--out", tmp.resolve("b").toString(), "--teacher", teacher.toString());

@@ -14,7 +14,11 @@ import ai.djl.nn.norm.BatchNorm;
  * running statistics in inference.
  */
 final class BatchNormRelu {
-    static final float MOMENTUM = 0.1f;
+    /**
+     * DJL's momentum is the share of the running value kept (MXNet's convention), passed to PyTorch as 1 - it:
+     * 0.9 here is PyTorch's default momentum of 0.1.
+     */
+    static final float MOMENTUM = 0.9f;
     static final float EPS = 1e-5f;
 
     private final Parameter gamma;

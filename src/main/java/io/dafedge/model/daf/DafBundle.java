@@ -116,12 +116,12 @@ public final class DafBundle {
             }
             a.set(FloatBuffer.wrap(Arrays.copyOfRange(weights.data(), at, at + n)));
             at += n;
-            p.getValue().freeze(true);
         }
         if (at != weights.data().length) {
             throw new ModelException("bundle " + bundle.dir() + ": " + WEIGHTS + ".npy holds " + weights.data().length
                     + " values; its parameter list " + at);
         }
+        network.freeze();
         return network;
     }
 }

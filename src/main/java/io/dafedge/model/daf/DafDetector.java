@@ -56,18 +56,28 @@ public final class DafDetector implements Detector {
         float[] tensor = pre.tensor(image);
         FeatureMap[] t = teacher.extract(tensor, size);
         try (NDManager m = manager.newSubManager()) {
-            List<NDArray> features = new ArrayList<>(t.length);
-            for (FeatureMap f : t) {
-                features.add(m.create(f.data(), new Shape(1, f.channels(), f.height(), f.width())));
-            }
-            DafNetwork.Output out = network.forward(m.create(tensor, new Shape(1, 3, size, size)), features, false);
-            List<FeatureMap> d = new ArrayList<>(3);
-            for (NDArray level : out.discrepancies()) {
-                Shape s = level.getShape();
-                d.add(new FeatureMap((int) s.get(1), (int) s.get(2), (int) s.get(3), level.toFloatArray()));
-            }
-            return DafScoring.score(d, out.segmentation().toFloatArray(), size, size);
+            return map(network.forward(m.create(tensor, new Shape(1, 3, size, size)), arrays(t, m), false));
         }
+    }
+
+    /** One image's teacher features as {@code (1, C, H, W)} arrays of {@code m}. */
+    static List<NDArray> arrays(FeatureMap[] features, NDManager m) {
+        List<NDArray> out = new ArrayList<>(features.length);
+        for (FeatureMap f : features) {
+            out.add(m.create(f.data(), new Shape(1, f.channels(), f.height(), f.width())));
+        }
+        return out;
+    }
+
+    /** The anomaly map of a one-image output: its arrays copied out and scored in plain Java. */
+    static AnomalyMap map(DafNetwork.Output out) {
+        Shape b = out.segmentation().getShape();
+        List<FeatureMap> d = new ArrayList<>(3);
+        for (NDArray level : out.discrepancies()) {
+            Shape s = level.getShape();
+            d.add(new FeatureMap((int) s.get(1), (int) s.get(2), (int) s.get(3), level.toFloatArray()));
+        }
+        return DafScoring.score(d, out.segmentation().toFloatArray(), (int) b.get(3), (int) b.get(2));
     }
 
     @Override

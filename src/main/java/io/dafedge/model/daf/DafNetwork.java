@@ -37,6 +37,9 @@ import io.dafedge.model.djl.OnnxNetwork;
  * cuts at {@code c3}. All upsampling to a stride is from the input side {@code H}, which must be a multiple of 16.
  */
 public final class DafNetwork {
+    /** The smallest input side: SSIM's reflect padding needs a stride-16 map of at least 6 x 6. */
+    public static final int MIN_SIDE = 16 * (SsimWindow.PAD + 1);
+
     private final OnnxNetwork student;
     private final DjlDiscrepancy discrepancy;
     private final Normalisation normalisation;
@@ -193,6 +196,11 @@ public final class DafNetwork {
 
     public Normalisation normalisation() {
         return normalisation;
+    }
+
+    /** Stops gradient recording for every parameter: inference only from here on. */
+    public void freeze() {
+        parameters.values().forEach(p -> p.freeze(true));
     }
 
     /** The number of scalars over all parameters (running statistics included). */
