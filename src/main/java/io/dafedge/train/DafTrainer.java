@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -75,6 +76,8 @@ public final class DafTrainer {
 
     /** The smallest input or crop side. */
     public static final int MIN_SIDE = DafNetwork.MIN_SIDE;
+    private static final int MAX_LOGGED_SKIPS = 10;
+    private static final int MAX_CONSECUTIVE_SKIPS = 50;
     private static final long REPORT_NANOS = Duration.ofSeconds(2).toNanos();
 
     private final Settings settings;
@@ -86,7 +89,7 @@ public final class DafTrainer {
     }
 
     /** The good images of one category, resized to the input size, with their cached teacher features. */
-    private record Cache(List<Image> images, List<FeatureMap[]> features, List<String> skipped) {
+    private record Cache(List<Image> images, List<FeatureMap[]> features, List<String> skipped, int greys) {
     }
 
     public ModelBundle train(Path teacherFile, Preprocessing pre, List<Path> files, Path out)
@@ -106,11 +109,12 @@ public final class DafTrainer {
             double featureSeconds = (System.nanoTime() - start) / 1e9;
             DafNetwork network = DafNetwork.create(teacherFile, settings.normalisation(), settings.seed(), manager);
             listener.log(String.format("DAF network: teacher channels %s, %,d parameters, DAF layers %.0f M MAC at %d px",
-                    java.util.Arrays.toString(network.channels()), network.parameterCount(),
+                    Arrays.toString(network.channels()), network.parameterCount(),
                     network.headMacs(pre.size(), pre.size()) / 1e6, pre.size()));
             ObjectNode summary = loop(network, teacher, cache, pre, start);
             summary.put("images", cache.images().size());
             summary.put("skipped", cache.skipped().size());
+            summary.put("grey_images", cache.greys());
             var reasons = summary.putArray("skipped_files");
             cache.skipped().forEach(reasons::add);
             summary.put("seconds_features", Math.round(featureSeconds * 10) / 10.0);
@@ -127,10 +131,13 @@ public final class DafTrainer {
         List<Image> images = new ArrayList<>();
         List<FeatureMap[]> features = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
+        int greys = 0;
         for (Path file : files) {
             try {
                 Image image = pre.resized(ImageFiles.read(file));
-                images.add(image);
+                boolean grey = colourless(image);
+                images.add(grey ? image.toChannels(1) : image);
+                greys += grey ? 1 : 0;
                 if (!cropping(pre)) {
                     features.add(teacher.extract(pre.tensor(image), pre.size()));
                 }
@@ -139,12 +146,14 @@ public final class DafTrainer {
                 listener.log("skipped " + e.getMessage());
             }
         }
-        listener.log(String.format(cropping(pre) ? "read %d good images (%d skipped)"
-                : "cached the teacher's features of %d good images (%d skipped)", images.size(), skipped.size()));
-        return new Cache(images, features, skipped);
+        listener.log(String.format(cropping(pre) ? "read %d good images (%d skipped, %d grey)"
+                : "cached the teacher's features of %d good images (%d skipped, %d grey)", images.size(),
+                skipped.size(), greys));
+        return new Cache(images, features, skipped, greys);
     }
 
-    private ObjectNode loop(DafNetwork network, OnnxTeacher teacher, Cache cache, Preprocessing pre, long start) {
+    private ObjectNode loop(DafNetwork network, OnnxTeacher teacher, Cache cache, Preprocessing pre, long start)
+            throws ModelException {
         int n = cache.images().size();
         int batch = settings.batch();
         long stepsPerEpoch = n / batch;
@@ -165,6 +174,8 @@ public final class DafTrainer {
         long lastReport = trainStart;
         long step = 0;
         int epoch = 0;
+        int skippedSteps = 0;
+        int consecutive = 0;
         while (true) {
             fraction[0] = totalSteps > 0 ? (double) step / totalSteps
                     : (double) (System.nanoTime() - trainStart) / (deadline - trainStart);
@@ -177,11 +188,25 @@ public final class DafTrainer {
                 shuffle(permutation, order);
             }
             Batch b = batch(teacher, synthesizer, cache, pre, permutation, inEpoch * batch, step * batch);
-            float[] terms = step(network, optimizer, parameters, loss, b);
-            for (int i = 0; i < terms.length; i++) {
-                sums[i] += terms[i];
+            StepResult result = step(network, optimizer, parameters, loss, b);
+            if (result.problem() != null) {
+                skippedSteps++;
+                consecutive++;
+                if (skippedSteps <= MAX_LOGGED_SKIPS) {
+                    listener.log("step " + (step + 1) + " skipped: non-finite " + result.problem());
+                }
+                if (consecutive >= MAX_CONSECUTIVE_SKIPS) {
+                    throw new ModelException("training diverged: " + consecutive + " steps in a row had a non-finite "
+                            + "loss or gradient (last: " + result.problem() + "); try a lower --lr");
+                }
+            } else {
+                consecutive = 0;
+                float[] terms = result.terms();
+                for (int i = 0; i < terms.length; i++) {
+                    sums[i] += terms[i];
+                }
+                summed++;
             }
-            summed++;
             step++;
             long now = System.nanoTime();
             if (now - lastReport >= REPORT_NANOS || totalSteps > 0 && step == totalSteps) {
@@ -190,12 +215,12 @@ public final class DafTrainer {
                 double eta = totalSteps > 0 ? seconds / step * (totalSteps - step) : Math.max(0, (deadline - now) / 1e9);
                 float[] means = new float[sums.length];
                 for (int i = 0; i < sums.length; i++) {
-                    means[i] = sums[i] / summed;
+                    means[i] = summed == 0 ? Float.NaN : sums[i] / summed;
                 }
                 double planned = totalSteps > 0 ? settings.epochs() : step / (double) stepsPerEpoch / Math.max(done, 1e-9);
                 listener.progress(new Progress(epoch, planned, step, step * batch, done, means,
                         step * batch / seconds, eta, settings.schedule().at(fraction[0])));
-                java.util.Arrays.fill(sums, 0);
+                Arrays.fill(sums, 0);
                 summed = 0;
                 lastReport = now;
             }
@@ -212,6 +237,7 @@ public final class DafTrainer {
             summary.put("budget_epochs", settings.epochs());
         }
         summary.put("steps", step);
+        summary.put("skipped_steps", skippedSteps);
         summary.put("samples", step * batch);
         summary.put("epochs", Math.round(step * 100.0 / stepsPerEpoch) / 100.0);
         summary.put("seconds_training", Math.round((System.nanoTime() - trainStart) / 1e8) / 10.0);
@@ -241,13 +267,13 @@ public final class DafTrainer {
             long seed = AnomalySynthesizer.sampleSeed(settings.seed(), sampleIndex + b);
             Image good = cache.images().get(index);
             Sample sample = synthesizer.synthesize(good, seed);
-            Image input = sample.image();
+            Image input = sample.image().toChannels(3);
             Mask mask = sample.mask();
             if (side < pre.size()) {
                 int[] at = cropAround(mask, side, new SplittableRandom(seed));
                 input = input.crop(at[0], at[1], side, side);
                 mask = crop(mask, at[0], at[1], side);
-                features.add(teacher.extract(pre.normalise(good.crop(at[0], at[1], side, side)), side));
+                features.add(teacher.extract(pre.normalise(good.crop(at[0], at[1], side, side).toChannels(3)), side));
             } else {
                 features.add(cache.features().get(index));
             }
@@ -257,6 +283,19 @@ public final class DafTrainer {
             }
         }
         return new Batch(side, images, masks, features);
+    }
+
+    /**
+     * Whether an RGB image carries no colour (a grey camera's frame). Its synthetic defects are then made in grey:
+     * colour textures on a grey part would teach the decoder to look for colour, which no real defect there has.
+     */
+    static boolean colourless(Image rgb) {
+        for (int i = 0; i < rgb.data.length; i += 3) {
+            if (rgb.data[i] != rgb.data[i + 1] || rgb.data[i] != rgb.data[i + 2]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Top-left corner of a {@code side} crop centred on a random defect pixel, inside the image. */
@@ -285,8 +324,15 @@ public final class DafTrainer {
         return out;
     }
 
-    /** One optimisation step; returns the six loss terms. */
-    private float[] step(DafNetwork network, Optimizer optimizer, Map<String, Parameter> parameters, DafLoss loss,
+    /** The six loss terms of a step, and why its update was skipped (null when it was not). */
+    private record StepResult(float[] terms, String problem) {
+    }
+
+    /**
+     * One optimisation step. A step whose loss or any gradient is not finite changes no weight (one such update
+     * would turn every weight into NaN through AdamW's moments) and reports why.
+     */
+    private StepResult step(DafNetwork network, Optimizer optimizer, Map<String, Parameter> parameters, DafLoss loss,
                          Batch batch) {
         int n = settings.batch();
         int side = batch.side();
@@ -316,17 +362,29 @@ public final class DafTrainer {
                 terms[4] = l.boost().getFloat();
                 terms[5] = l.total().getFloat();
             }
+            String problem = Float.isFinite(terms[5]) ? null : "loss " + Arrays.toString(terms);
+            for (Map.Entry<String, Parameter> p : parameters.entrySet()) {
+                if (problem == null && p.getValue().requiresGradient()) {
+                    try (NDArray gradient = p.getValue().getArray().getGradient()) {
+                        if (gradient.isNaN().logicalOr(gradient.isInfinite()).any().getBoolean()) {
+                            problem = "gradient of " + p.getKey();
+                        }
+                    }
+                }
+            }
             for (Map.Entry<String, Parameter> p : parameters.entrySet()) {
                 NDArray w = p.getValue().getArray();
                 if (p.getValue().requiresGradient()) {
                     // PyTorch accumulates gradients and DJL's collector does not reset them: zero after use
                     try (NDArray gradient = w.getGradient()) {
-                        optimizer.update(p.getKey(), w, gradient);
+                        if (problem == null) {
+                            optimizer.update(p.getKey(), w, gradient);
+                        }
                         gradient.subi(gradient);
                     }
                 }
             }
-            return terms;
+            return new StepResult(terms, problem);
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.Random;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import ai.djl.training.GradientCollector;
 import io.dafedge.model.djl.Djl;
 import org.junit.jupiter.api.Test;
@@ -104,6 +105,33 @@ class BalancedBceTest {
             for (float g : p.getGradient().toFloatArray()) {
                 assertTrue(Float.isFinite(g), "gradient " + g);
             }
+        }
+    }
+
+    /**
+     * Confidently wrong logits (-87 on defect pixels, near float's smallest normal after the sigmoid): the gradient
+     * reaching the layer before the sigmoid stays small, so summing it over a convolution's pixels cannot overflow.
+     */
+    @Test
+    void confidentlyWrongLogitsGiveBoundedGradients() {
+        try (NDManager m = Djl.newManager()) {
+            Shape shape = new Shape(2, 1, 64, 64);
+            NDArray logits = m.full(shape, -87f);
+            logits.setRequiresGradient(true);
+            float[] mask = new float[(int) shape.size()];
+            java.util.Arrays.fill(mask, 0, 300, 1f);
+            java.util.Arrays.fill(mask, 4096, 4400, 1f);
+            try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+                NDArray loss = bce.loss(Activation.sigmoid(logits).mul(1f), m.create(mask, shape));
+                assertTrue(Float.isFinite(loss.getFloat()), "loss " + loss.getFloat());
+                gc.backward(loss.mul(1e3f));
+            }
+            float max = 0;
+            for (float g : logits.getGradient().toFloatArray()) {
+                assertTrue(Float.isFinite(g), "gradient " + g);
+                max = Math.max(max, Math.abs(g));
+            }
+            assertTrue(max < 1e3f, "largest logit gradient " + max);
         }
     }
 
