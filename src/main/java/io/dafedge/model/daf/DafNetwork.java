@@ -169,7 +169,8 @@ public final class DafNetwork {
         for (long i = 0; i < (channels + c - 1) / c; i++) {
             copies.add(x);
         }
-        NDArray tiled = NDArrays.concat(copies, 1); // PtNDArray.tile(axis, n) is not implemented
+        // concatenated copies: DJL's PyTorch engine throws on tile(axis, n)
+        NDArray tiled = NDArrays.concat(copies, 1);
         return tiled.getShape().get(1) == channels ? tiled : tiled.get(":, 0:" + channels);
     }
 
