@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
@@ -78,6 +79,7 @@ public final class DafTrainer {
     public static final int MIN_SIDE = DafNetwork.MIN_SIDE;
     private static final int MAX_LOGGED_SKIPS = 10;
     private static final int MAX_CONSECUTIVE_SKIPS = 50;
+    private static final NDIndex ALL = new NDIndex("...");
     private static final long REPORT_NANOS = Duration.ofSeconds(2).toNanos();
 
     private final Settings settings;
@@ -375,17 +377,24 @@ public final class DafTrainer {
             for (Map.Entry<String, Parameter> p : parameters.entrySet()) {
                 NDArray w = p.getValue().getArray();
                 if (p.getValue().requiresGradient()) {
-                    // PyTorch accumulates gradients and DJL's collector does not reset them: zero after use
                     try (NDArray gradient = w.getGradient()) {
                         if (problem == null) {
                             optimizer.update(p.getKey(), w, gradient);
                         }
-                        gradient.subi(gradient);
+                        clear(gradient);
                     }
                 }
             }
             return new StepResult(terms, problem);
         }
+    }
+
+    /**
+     * Zeroes a gradient in place: PyTorch accumulates gradients and DJL's collector does not reset them. Assigned,
+     * not subtracted from itself, since a non-finite gradient minus itself stays NaN and would poison every later step.
+     */
+    static void clear(NDArray gradient) {
+        gradient.set(ALL, 0f);
     }
 
     private static void shuffle(int[] permutation, SplittableRandom random) {
