@@ -16,4 +16,9 @@ final class TeacherWeights implements Initialisation {
     public boolean trainable() {
         return false;
     }
+
+    @Override
+    public boolean batchNormAfterConv() {
+        return false;
+    }
 }
