@@ -1,5 +1,6 @@
 package io.dafedge.model.daf;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -8,7 +9,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
-import io.dafedge.model.djl.Parameters;
 
 /**
  * One same-size convolution of DAF's own layers (fusion, decoder, boost heads): stride 1, zero padding
@@ -25,9 +25,9 @@ final class ConvUnit {
         this.kernel = kernel;
         int fanIn = in * kernel * kernel;
         double bound = 1 / Math.sqrt(fanIn);
-        weight = Parameters.create(name + ".weight", Parameter.Type.WEIGHT, uniform(out * fanIn, bound, random),
+        weight = parameter(name + ".weight", Parameter.Type.WEIGHT, uniform(out * fanIn, bound, random),
                 new Shape(out, in, kernel, kernel), true, manager);
-        bias = withBias ? Parameters.create(name + ".bias", Parameter.Type.BIAS, uniform(out, bound, random), new Shape(out),
+        bias = withBias ? parameter(name + ".bias", Parameter.Type.BIAS, uniform(out, bound, random), new Shape(out),
                 true, manager) : null;
     }
 
@@ -45,6 +45,20 @@ final class ConvUnit {
     /** Multiply-accumulates for an output of {@code h x w} pixels. */
     long macs(long h, long w) {
         return weight.getArray().size() * h * w;
+    }
+
+    static Parameter parameter(String name, Parameter.Type type, float[] values, Shape shape, boolean trainable,
+                               NDManager manager) {
+        Parameter p = Parameter.builder().setName(name).setType(type).optRequiresGrad(trainable).build();
+        p.setArray(manager.create(values, shape));
+        p.freeze(!trainable);
+        return p;
+    }
+
+    static float[] filled(int n, float value) {
+        float[] v = new float[n];
+        Arrays.fill(v, value);
+        return v;
     }
 
     private static float[] uniform(int n, double bound, SplittableRandom random) {

@@ -16,7 +16,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import io.dafedge.model.ModelException;
-import io.dafedge.model.djl.BatchNorm2d;
 import io.dafedge.model.djl.OnnxNetwork;
 
 /**
@@ -47,16 +46,16 @@ public final class DafNetwork {
     private final int[] channels;
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
     private final ConvUnit fusion;
-    private final BatchNorm2d fusionNorm;
+    private final BatchNormRelu fusionNorm;
     private final ConvUnit decode16;
-    private final BatchNorm2d decode16Norm;
+    private final BatchNormRelu decode16Norm;
     private final ConvUnit decode8;
-    private final BatchNorm2d decode8Norm;
+    private final BatchNormRelu decode8Norm;
     private final ConvUnit decode4;
-    private final BatchNorm2d decode4Norm;
+    private final BatchNormRelu decode4Norm;
     private final ConvUnit head;
     private final List<ConvUnit> boostConvs = new ArrayList<>();
-    private final List<BatchNorm2d> boostNorms = new ArrayList<>();
+    private final List<BatchNormRelu> boostNorms = new ArrayList<>();
     private final List<ConvUnit> boostOuts = new ArrayList<>();
 
     private DafNetwork(OnnxNetwork student, int[] channels, Normalisation normalisation, long seed,
@@ -96,8 +95,8 @@ public final class DafNetwork {
         return unit;
     }
 
-    private BatchNorm2d norm(String name, int channels, NDManager manager) {
-        BatchNorm2d unit = new BatchNorm2d(name, channels, manager);
+    private BatchNormRelu norm(String name, int channels, NDManager manager) {
+        BatchNormRelu unit = new BatchNormRelu(name, channels, manager);
         unit.parameters().forEach(p -> parameters.put(p.getName(), p));
         return unit;
     }
@@ -131,22 +130,18 @@ public final class DafNetwork {
         }
         long h = images.getShape().get(2);
         long w = images.getShape().get(3);
-        NDArray fused = relu(fusionNorm.apply(fusion.apply(fuse(d)), training));
+        NDArray fused = fusionNorm.apply(fusion.apply(fuse(d)), training);
         NDArray x = concat(resize(fused, h / 16, w / 16, 1), s.get(2));
-        x = relu(decode16Norm.apply(decode16.apply(resize(x, h / 8, w / 8, 1)), training));
-        x = relu(decode8Norm.apply(depthToSpace(decode8.apply(concat(x, s.get(1)))), training));
-        x = relu(decode4Norm.apply(decode4.apply(resize(concat(x, s.get(0)), h / 2, w / 2, 1)), training));
+        x = decode16Norm.apply(decode16.apply(resize(x, h / 8, w / 8, 1)), training);
+        x = decode8Norm.apply(depthToSpace(decode8.apply(concat(x, s.get(1)))), training);
+        x = decode4Norm.apply(decode4.apply(resize(concat(x, s.get(0)), h / 2, w / 2, 1)), training);
         NDArray segmentation = head.apply(resize(x, h, w, 1)).getNDArrayInternal().sigmoid();
         List<NDArray> boosts = new ArrayList<>(3);
         for (int l = 0; l < 3; l++) {
-            NDArray hidden = relu(boostNorms.get(l).apply(boostConvs.get(l).apply(s.get(l)), training));
+            NDArray hidden = boostNorms.get(l).apply(boostConvs.get(l).apply(s.get(l)), training);
             boosts.add(boostOuts.get(l).apply(hidden).getNDArrayInternal().sigmoid());
         }
         return new Output(List.of(s.get(0), s.get(1), s.get(2)), List.copyOf(d), segmentation, List.copyOf(boosts));
-    }
-
-    private static NDArray relu(NDArray x) {
-        return x.maximum(0f);
     }
 
     private static NDArray concat(NDArray a, NDArray b) {

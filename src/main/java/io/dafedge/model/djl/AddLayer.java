@@ -14,7 +14,7 @@ record AddLayer(String left, String right, String output) implements Layer {
     }
 
     @Override
-    public NDArray apply(List<NDArray> in, Function<Parameter, NDArray> values, boolean training) {
+    public NDArray apply(List<NDArray> in, Function<Parameter, NDArray> values) {
         return in.get(0).add(in.get(1));
     }
 }

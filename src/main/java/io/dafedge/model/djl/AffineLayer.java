@@ -23,7 +23,7 @@ record AffineLayer(String input, String output, Parameter scale, Parameter shift
     }
 
     @Override
-    public NDArray apply(List<NDArray> in, Function<Parameter, NDArray> values, boolean training) {
+    public NDArray apply(List<NDArray> in, Function<Parameter, NDArray> values) {
         NDArray x = in.get(0);
         long c = x.getShape().get(1);
         return x.mul(values.apply(scale).reshape(1, c, 1, 1)).add(values.apply(shift).reshape(1, c, 1, 1));

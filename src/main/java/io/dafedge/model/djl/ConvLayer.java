@@ -1,6 +1,5 @@
 package io.dafedge.model.djl;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -9,13 +8,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 
-/**
- * ONNX Conv over two spatial axes, grouped (depthwise) or not; {@code bias} is null when the node has none, and
- * {@code norm}, when not null, is a batch normalisation applied to the result (a student's, see
- * {@link Initialisation#batchNormAfterConv()}).
- */
+/** ONNX Conv over two spatial axes, grouped (depthwise) or not; {@code bias} is null when the node has none. */
 record ConvLayer(String input, String output, Parameter weight, Parameter bias, long[] kernel, long[] stride,
-                 long[] dilation, int group, Padding padding, BatchNorm2d norm) implements Layer {
+                 long[] dilation, int group, Padding padding) implements Layer {
     @Override
     public List<String> inputs() {
         return List.of(input);
@@ -23,26 +18,18 @@ record ConvLayer(String input, String output, Parameter weight, Parameter bias, 
 
     @Override
     public List<Parameter> parameters() {
-        List<Parameter> all = new ArrayList<>(List.of(weight));
-        if (bias != null) {
-            all.add(bias);
-        }
-        if (norm != null) {
-            all.addAll(norm.parameters());
-        }
-        return all;
+        return bias == null ? List.of(weight) : List.of(weight, bias);
     }
 
     @Override
-    public NDArray apply(List<NDArray> in, Function<Parameter, NDArray> values, boolean training) {
+    public NDArray apply(List<NDArray> in, Function<Parameter, NDArray> values) {
         NDArray x = in.get(0);
         Shape s = x.getShape();
         long[] p = padding.resolve(s.get(2), s.get(3), kernel, stride, dilation);
         boolean symmetric = Padding.symmetric(p);
-        NDArray y = Conv2d.conv2d(symmetric ? x : Padding.explicit(x, p, 0),
+        return Conv2d.conv2d(symmetric ? x : Padding.explicit(x, p, 0),
                 values.apply(weight), bias == null ? null : values.apply(bias),
                 new Shape(stride), symmetric ? new Shape(p[0], p[1]) : new Shape(0, 0), new Shape(dilation), group)
                 .singletonOrThrow();
-        return norm == null ? y : norm.apply(y, training);
     }
 }

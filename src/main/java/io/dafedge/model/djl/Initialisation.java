@@ -18,10 +18,4 @@ interface Initialisation {
 
     /** Whether the parameters take gradients. */
     boolean trainable();
-
-    /**
-     * Whether every Conv not already followed by a BatchNormalization node gets a trainable batch normalisation
-     * (and loses its bias, which BN's shift makes redundant).
-     */
-    boolean batchNormAfterConv();
 }

@@ -13,11 +13,8 @@ interface Layer {
 
     String output();
 
-    /**
-     * {@code values} gives a parameter's array on the input's device (DJL's ParameterStore decides which copy);
-     * {@code training} switches batch normalisation to batch statistics.
-     */
-    NDArray apply(List<NDArray> in, Function<Parameter, NDArray> values, boolean training);
+    /** {@code values} gives a parameter's array on the input's device (DJL's ParameterStore decides which copy). */
+    NDArray apply(List<NDArray> in, Function<Parameter, NDArray> values);
 
     default List<Parameter> parameters() {
         return List.of();

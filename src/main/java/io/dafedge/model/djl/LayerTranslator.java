@@ -93,9 +93,8 @@ final class LayerTranslator {
             throw new ModelException(node + ": group " + group + " does not divide " + dims[0] + " output channels");
         }
         Parameter weight = parameter(w, Role.CONV_WEIGHT, Parameter.Type.WEIGHT);
-        BatchNorm2d norm = normalised(out) ? new BatchNorm2d(w.name() + ".bn", (int) dims[0], manager) : null;
         Parameter bias = null;
-        if (norm == null && node.inputs().size() > 2 && !node.inputs().get(2).isEmpty()) {
+        if (node.inputs().size() > 2 && !node.inputs().get(2).isEmpty()) {
             OnnxTensor b = constant(node, 2);
             if (!Arrays.equals(b.dims(), new long[] {dims[0]})) {
                 throw new ModelException(node + ": bias of shape " + Arrays.toString(b.dims()) + " is not ["
@@ -104,16 +103,7 @@ final class LayerTranslator {
             bias = parameter(b, Role.BIAS, Parameter.Type.BIAS);
         }
         return new ConvLayer(data(node, 0), out, weight, bias, kernel, pair(node, "strides"), pair(node, "dilations"),
-                (int) group, Padding.of(node), norm);
-    }
-
-    /** Whether a Conv writing {@code out} gets a batch normalisation: not if the graph already normalises it. */
-    private boolean normalised(String out) {
-        if (!init.batchNormAfterConv()) {
-            return false;
-        }
-        List<OnnxNode> consumers = graph.consumers(out);
-        return consumers.isEmpty() || !consumers.stream().allMatch(c -> c.opType().equals("BatchNormalization"));
+                (int) group, Padding.of(node));
     }
 
     private Layer maxPool(OnnxNode node, String out) throws ModelException {
@@ -156,19 +146,13 @@ final class LayerTranslator {
         return v[0];
     }
 
-    /**
-     * Folds the running statistics into a per-channel scale and shift, as inference-mode BN computes; a student
-     * that {@link Initialisation#batchNormAfterConv() normalises} gets a fresh trainable BN instead.
-     */
+    /** Folds the running statistics into a per-channel scale and shift, as inference-mode BN computes. */
     private Layer batchNorm(OnnxNode node, String out) throws ModelException {
         if (node.intAttr("training_mode", 0) != 0) {
             throw new ModelException(node + ": training-mode BatchNormalization is not supported");
         }
-        float[] gamma = constant(node, 1).floats();
-        if (init.batchNormAfterConv()) {
-            return new NormLayer(data(node, 0), out, new BatchNorm2d(out + ".bn", gamma.length, manager));
-        }
         float eps = node.floatAttr("epsilon", 1e-5f);
+        float[] gamma = constant(node, 1).floats();
         float[] beta = constant(node, 2).floats();
         float[] mean = constant(node, 3).floats();
         float[] var = constant(node, 4).floats();
@@ -222,7 +206,10 @@ final class LayerTranslator {
     }
 
     private Parameter parameter(String name, long[] shape, float[] values, Parameter.Type type) {
-        return Parameters.create(name, type, values, new Shape(shape), init.trainable(), manager);
+        Parameter p = Parameter.builder().setName(name).setType(type).build();
+        p.setArray(manager.create(values, new Shape(shape)));
+        p.freeze(!init.trainable());
+        return p;
     }
 
     private static long[] pair(OnnxNode node, String attribute) throws ModelException {

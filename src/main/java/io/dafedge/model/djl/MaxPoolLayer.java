@@ -19,7 +19,7 @@ record MaxPoolLayer(String input, String output, long[] kernel, long[] stride, P
     }
 
     @Override
-    public NDArray apply(List<NDArray> in, Function<Parameter, NDArray> values, boolean training) {
+    public NDArray apply(List<NDArray> in, Function<Parameter, NDArray> values) {
         NDArray x = in.get(0);
         Shape s = x.getShape();
         long[] p = padding.resolve(s.get(2), s.get(3), kernel, stride, NO_DILATION);

@@ -29,9 +29,8 @@ import io.dafedge.model.onnx.OnnxValueInfo;
  *
  * <p>The conv weights and biases (and folded BN scale and shift) are DJL parameters named after their ONNX
  * initializers, so the same structure comes either as the {@link #teacher} (the file's weights, frozen; equal to ONNX
- * Runtime) or as a randomly initialised, trainable {@link #student} (see {@link StudentWeights} for its init, Clip
- * bounds and batch normalisation). The {@code training} flag of {@code forward} switches the student's batch
- * normalisation to batch statistics; the teacher computes the same either way.
+ * Runtime) or as a randomly initialised, trainable {@link #student} (see {@link StudentWeights} for its init and Clip
+ * bounds). No op behaves differently in training, so the {@code training} flag of {@code forward} changes nothing.
  *
  * <p>Parameter arrays belong to the manager given to the factory and live as long as it. Intermediates of a forward
  * pass belong to the input's manager: create each step's input in a sub-manager and close it.
@@ -133,7 +132,7 @@ public final class OnnxNetwork extends AbstractBlock {
         computed.put(input, x);
         for (Layer layer : layers) {
             List<NDArray> in = layer.inputs().stream().map(computed::get).toList();
-            computed.put(layer.output(), layer.apply(in, values, training));
+            computed.put(layer.output(), layer.apply(in, values));
         }
         NDList out = new NDList(outputs.size());
         outputs.forEach(name -> out.add(computed.get(name)));

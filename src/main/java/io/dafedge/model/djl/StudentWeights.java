@@ -5,8 +5,8 @@ import java.util.SplittableRandom;
 
 /**
  * A randomly initialised student of the teacher's structure, as the DAF reference builds it: conv weights Kaiming
- * normal with fan_out (std = sqrt(2 / (out_channels * kernel area)), as torchvision does), biases 0, and a batch
- * normalisation after every convolution (see {@link #batchNormAfterConv()}). Values come from one seeded Java generator in graph order, so a seed gives the same student anywhere,
+ * normal with fan_out (std = sqrt(2 / (out_channels * kernel area)), as torchvision does), biases 0, BN scale 1 and
+ * shift 0. Values come from one seeded Java generator in graph order, so a seed gives the same student anywhere,
  * whatever the engine's own random state.
  *
  * <p>Clip bounds: a quantised teacher's Clips record the ranges its activations took on ImageNet. Those ranges
@@ -56,16 +56,6 @@ final class StudentWeights implements Initialisation {
 
     @Override
     public boolean trainable() {
-        return true;
-    }
-
-    /**
-     * The teacher file has its BN folded into the convolutions; the student gets it back, as the architecture had
-     * it before folding and as the reference's ResNet-18 student has it: without BN a deep MobileNetV2 trained from
-     * scratch learns slowly and unstably (measured in docs/models.md).
-     */
-    @Override
-    public boolean batchNormAfterConv() {
         return true;
     }
 }

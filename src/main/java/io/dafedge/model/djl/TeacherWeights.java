@@ -16,9 +16,4 @@ final class TeacherWeights implements Initialisation {
     public boolean trainable() {
         return false;
     }
-
-    @Override
-    public boolean batchNormAfterConv() {
-        return false;
-    }
 }

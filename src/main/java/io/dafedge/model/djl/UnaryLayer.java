@@ -23,7 +23,7 @@ record UnaryLayer(String input, String output, UnaryOperator<NDArray> op) implem
     }
 
     @Override
-    public NDArray apply(List<NDArray> in, Function<Parameter, NDArray> values, boolean training) {
+    public NDArray apply(List<NDArray> in, Function<Parameter, NDArray> values) {
         return op.apply(in.get(0));
     }
 }

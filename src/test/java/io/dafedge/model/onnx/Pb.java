@@ -4,7 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /** Writes protobuf wire format field by field for tests, malformed bytes included. */
-public final class Pb {
+final class Pb {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     static byte[] varintBytes(long v) {

@@ -6,25 +6,25 @@ import java.nio.ByteOrder;
 import io.dafedge.model.ModelException;
 
 /** Small ONNX models written field by field as an exporter would, for tests that need graphs of a known shape. */
-public final class TestModel {
+final class TestModel {
     static final String SOURCE = "test.onnx";
 
     private final Pb graph = new Pb().string(2, "test-graph");
     private int nodes;
 
     /** A FLOAT graph input; each dim is a number or a symbolic name. */
-    public TestModel input(String name, Object... dims) {
+    TestModel input(String name, Object... dims) {
         graph.message(11, valueInfo(name, dims));
         return this;
     }
 
-    public TestModel output(String name, Object... dims) {
+    TestModel output(String name, Object... dims) {
         graph.message(12, valueInfo(name, dims));
         return this;
     }
 
     /** A node named n0, n1, ... in order; inputs and outputs are comma-separated, empty names allowed. */
-    public TestModel node(String opType, String inputs, String outputs, Pb... attributes) {
+    TestModel node(String opType, String inputs, String outputs, Pb... attributes) {
         Pb n = new Pb();
         for (String in : inputs.split(",", -1)) {
             n.string(1, in);
@@ -41,7 +41,7 @@ public final class TestModel {
     }
 
     /** A FLOAT initializer of zeros. */
-    public TestModel weights(String name, long... dims) {
+    TestModel weights(String name, long... dims) {
         long n = 1;
         for (long d : dims) {
             n *= d;
@@ -54,7 +54,7 @@ public final class TestModel {
         return new Pb().varint(1, 8).message(8, new Pb().string(1, "").varint(2, 17)).message(7, graph).toBytes();
     }
 
-    public OnnxGraph read() throws ModelException {
+    OnnxGraph read() throws ModelException {
         return OnnxModel.read(bytes(), SOURCE).graph();
     }
 
@@ -69,7 +69,7 @@ public final class TestModel {
     }
 
     /** An INTS attribute, unpacked as proto2 writers emit it. */
-    public static Pb ints(String name, long... values) {
+    static Pb ints(String name, long... values) {
         Pb a = new Pb().string(1, name).varint(20, OnnxAttribute.Type.INTS.ordinal());
         for (long v : values) {
             a.varint(8, v);
