@@ -53,6 +53,8 @@ public final class EvalCommand implements Callable<Integer> {
                 r.skipped().size(), r.msPerImage());
         o.printf(Locale.ROOT, "image_auroc %s  pixel_auroc %s  pixel_ap %s  pro %s%n", fmt(r.imageAuroc()),
                 fmt(r.pixelAuroc()), fmt(r.pixelAp()), fmt(r.pro()));
+        r.byDefect().forEach((defect, d) -> o.printf(Locale.ROOT, "  %-14s %4d images  image_auroc %s  pixel_auroc %s%n",
+                defect, d.images(), fmt(d.imageAuroc()), fmt(d.pixelAuroc())));
         o.printf("report in %s%n", out);
         return r.skipped().isEmpty() ? CliExit.OK : CliExit.PARTIAL;
     }

@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -39,7 +41,15 @@ public final class Evaluation {
     static final int SHEET_COLUMNS = 6;
 
     public record Result(int images, List<String> skipped, Double imageAuroc, Double pixelAuroc, Double pixelAp,
-                         Double pro, double msPerImage) {
+                         Double pro, double msPerImage, Map<String, DefectMetrics> byDefect) {
+    }
+
+    /**
+     * One defect type against the good: its images' scores against the good images' ({@code imageAuroc}), its defect
+     * pixels against every normal pixel of the test set ({@code pixelAuroc}, null without masks). The overall pixel
+     * metrics weigh each type by its area: on magnetic-tile the large "uneven" regions hold most defect pixels.
+     */
+    public record DefectMetrics(int images, Double imageAuroc, Double pixelAuroc) {
     }
 
     /** One scored test image; its map and mask live in the evaluation's pixel arrays at {@code offset}. */
@@ -143,8 +153,9 @@ public final class Evaluation {
             labels[i] = scored.get(i).test().defective();
         }
         Double imageAuroc = finite(Auroc.of(scores, labels));
+        Map<String, DefectMetrics> byDefect = byDefect(scored, pixels, masks);
         if (!masks || scored.isEmpty()) {
-            return new Result(scored.size(), skipped, imageAuroc, null, null, null, ms);
+            return new Result(scored.size(), skipped, imageAuroc, null, null, null, ms, byDefect);
         }
         Pro.Builder pro = new Pro.Builder();
         int side = (int) Math.round(Math.sqrt(pixels.plane));
@@ -152,7 +163,35 @@ public final class Evaluation {
             pro.add(pixels.map(s), pixels.mask(s), side, side);
         }
         return new Result(scored.size(), skipped, imageAuroc, finite(Auroc.of(pixels.scores, pixels.truth)),
-                finite(AveragePrecision.of(pixels.scores, pixels.truth)), finite(pro.compute(Pro.MVTEC_MAX_FPR)), ms);
+                finite(AveragePrecision.of(pixels.scores, pixels.truth)), finite(pro.compute(Pro.MVTEC_MAX_FPR)), ms,
+                byDefect);
+    }
+
+    private static Map<String, DefectMetrics> byDefect(List<Scored> scored, Pixels pixels, boolean masks) {
+        Map<String, DefectMetrics> byDefect = new TreeMap<>();
+        List<String> defects = scored.stream().filter(s -> s.test().defective()).map(s -> s.test().defect())
+                .distinct().sorted().toList();
+        for (String defect : defects) {
+            List<Scored> compared = scored.stream()
+                    .filter(s -> !s.test().defective() || s.test().defect().equals(defect)).toList();
+            float[] scores = new float[compared.size()];
+            boolean[] labels = new boolean[compared.size()];
+            for (int i = 0; i < scores.length; i++) {
+                scores[i] = compared.get(i).score();
+                labels[i] = compared.get(i).test().defective();
+            }
+            // pixels of image k sit at [k * plane, (k + 1) * plane), k in the order of scored
+            boolean[] ofDefect = new boolean[scored.size()];
+            int images = 0;
+            for (int k = 0; k < ofDefect.length; k++) {
+                ofDefect[k] = scored.get(k).test().defective() && scored.get(k).test().defect().equals(defect);
+                images += ofDefect[k] ? 1 : 0;
+            }
+            Double pixel = masks ? finite(Auroc.of(pixels.scores, pixels.truth, i -> ofDefect[i / pixels.plane]))
+                    : null;
+            byDefect.put(defect, new DefectMetrics(images, finite(Auroc.of(scores, labels)), pixel));
+        }
+        return byDefect;
     }
 
     private static Double finite(double v) {
@@ -198,6 +237,13 @@ public final class Evaluation {
         m.put("skipped", r.skipped().size());
         r.skipped().forEach(m.putArray("skipped_reasons")::add);
         m.put("resolution", size);
+        ObjectNode byDefect = m.putObject("by_defect");
+        r.byDefect().forEach((defect, d) -> {
+            ObjectNode n = byDefect.putObject(defect);
+            n.put("images", d.images());
+            n.put("image_auroc", d.imageAuroc());
+            n.put("pixel_auroc", d.pixelAuroc());
+        });
         m.put("ms_per_image", Math.round(r.msPerImage() * 10) / 10.0);
         m.put("category", category.toAbsolutePath().normalize().toString());
         ObjectNode model = m.putObject("model");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -104,12 +105,28 @@ class EvaluationTest {
         assertTrue(csv.stream().filter(l -> l.startsWith("dent/")).allMatch(l -> l.endsWith(",1")));
         assertEquals(pairCountingAuroc(csv.subList(1, csv.size())), m.get("image_auroc").asDouble(), 1e-9,
                 "metrics.json agrees with scores.csv");
+        JsonNode byDefect = m.get("by_defect");
+        assertEquals(List.of("crack", "dent", "scratch", "stain"), names(byDefect.fieldNames()));
+        for (String defect : names(byDefect.fieldNames())) {
+            JsonNode d = byDefect.get(defect);
+            assertEquals(2, d.get("images").asInt(), defect);
+            List<String> rows = csv.stream().filter(l -> l.startsWith("good/") || l.startsWith(defect + "/")).toList();
+            assertEquals(pairCountingAuroc(rows), d.get("image_auroc").asDouble(), 1e-9, defect + " against the good");
+            assertTrue(d.get("pixel_auroc").asDouble() >= 0 && d.get("pixel_auroc").asDouble() <= 1, defect);
+            assertEquals(r.byDefect().get(defect).pixelAuroc(), d.get("pixel_auroc").asDouble(), 0.0);
+        }
 
         Npy.Array map = Npy.read(out.resolve("maps/crack/000.npy"));
         assertEquals(SIZE, map.shape()[0]);
         assertEquals(SIZE, map.shape()[1]);
         Image sheet = ImageFiles.read(out.resolve("contact_sheet.png"));
         assertTrue(sheet.width > 4 * SIZE && sheet.height > 2 * SIZE);
+    }
+
+    private static List<String> names(Iterator<String> names) {
+        List<String> list = new ArrayList<>();
+        names.forEachRemaining(list::add);
+        return list;
     }
 
     /** Mann-Whitney by counting every (defect, good) pair, ties one half. */

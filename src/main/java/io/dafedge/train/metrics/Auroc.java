@@ -1,5 +1,7 @@
 package io.dafedge.train.metrics;
 
+import java.util.function.IntPredicate;
+
 /** Area under the ROC curve, for image scores and for pixel scores alike. */
 public final class Auroc {
     private Auroc() {
@@ -16,7 +18,18 @@ public final class Auroc {
      * @throws IllegalArgumentException if the arrays differ in length or a score is NaN
      */
     public static double of(float[] scores, boolean[] labels) {
-        ScoreBins bins = ScoreBins.of(scores, labels);
+        return area(ScoreBins.of(scores, labels));
+    }
+
+    /**
+     * The same with only the positives at the indices {@code counted} accepts, against every negative: one defect
+     * type's pixels against all normal pixels of a test set, without copying the pixels.
+     */
+    public static double of(float[] scores, boolean[] labels, IntPredicate counted) {
+        return area(ScoreBins.of(scores, labels, counted));
+    }
+
+    private static double area(ScoreBins bins) {
         long positives = bins.positiveCount();
         long negatives = bins.negativeCount();
         if (positives == 0 || negatives == 0) {

@@ -1,5 +1,7 @@
 package io.dafedge.train.metrics;
 
+import java.util.function.IntPredicate;
+
 /**
  * Scores of two classes reduced to what a threshold sweep needs: the distinct positive scores, how many positives
  * hold each, how many negatives tie with each, and how many fall strictly between two neighbours. Walking these from
@@ -54,19 +56,24 @@ final class ScoreBins {
 
     /** Bins for labelled scores, true = positive. */
     static ScoreBins of(float[] scores, boolean[] labels) {
+        return of(scores, labels, i -> true);
+    }
+
+    /** Bins for labelled scores, keeping only the positives at the indices {@code counted} accepts. */
+    static ScoreBins of(float[] scores, boolean[] labels, IntPredicate counted) {
         if (scores.length != labels.length) {
             throw new IllegalArgumentException(scores.length + " scores but " + labels.length + " labels");
         }
         int count = 0;
-        for (boolean positive : labels) {
-            if (positive) {
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] && counted.test(i)) {
                 count++;
             }
         }
         int[] keys = new int[count];
         int j = 0;
         for (int i = 0; i < scores.length; i++) {
-            if (labels[i]) {
+            if (labels[i] && counted.test(i)) {
                 keys[j++] = ScoreKeys.of(scores[i]);
             }
         }

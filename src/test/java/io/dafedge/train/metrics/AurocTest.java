@@ -57,6 +57,31 @@ class AurocTest {
         }
     }
 
+    /** Counting only some positives equals dropping the others (here: the odd indices) before pair counting. */
+    @Test
+    void countingASubsetOfPositivesEqualsDroppingTheOthers() {
+        SplittableRandom random = new SplittableRandom(3);
+        for (int run = 0; run < 500; run++) {
+            Samples s = Samples.random(random, random.nextInt(1, 80), random.nextDouble(), run % 2 == 0 ? 0 : 4);
+            boolean[] kept = new boolean[s.scores().length];
+            int n = 0;
+            for (int i = 0; i < kept.length; i++) {
+                kept[i] = !s.labels()[i] || i % 2 == 0;
+                n += kept[i] ? 1 : 0;
+            }
+            float[] scores = new float[n];
+            boolean[] labels = new boolean[n];
+            for (int i = 0, j = 0; i < kept.length; i++) {
+                if (kept[i]) {
+                    scores[j] = s.scores()[i];
+                    labels[j++] = s.labels()[i];
+                }
+            }
+            assertEquals(pairCounting(new Samples(scores, labels)), Auroc.of(s.scores(), s.labels(), i -> i % 2 == 0),
+                    0.0, "run " + run);
+        }
+    }
+
     /** Spans several negative blocks, with more distinct positive scores than a block in the second case. */
     @Test
     void agreesExactlyWithLevelCountingOnMillionsOfScores() {
