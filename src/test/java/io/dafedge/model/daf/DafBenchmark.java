@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.dafedge.model.AnomalyMap;
-import io.dafedge.model.ModelBundle;
 import io.dafedge.model.OnnxTeacher;
 import io.dafedge.model.Preprocessing;
 import io.dafedge.model.djl.Djl;
@@ -34,8 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Dense DAF inference per frame at 256x256, batch 1, 2 threads, from the normalised tensor to the anomaly map and
  * image score: {@code djl-dense} runs teacher, student, decoder and heads in DJL; {@code detector} is what
  * {@code eval} and the appliance run (teacher in ONNX Runtime, the rest in DJL). Both in one JVM, to be read as a
- * ratio. Weights come from the bundle in {@code -Ddaf.bundle=DIR} when given (else a freshly initialised network of
- * the same shape: the cost does not depend on the values). Needs ../shared for the teacher and an image.
+ * ratio. The network is freshly initialised: its cost does not depend on the values. Needs ../shared for the teacher
+ * and an image.
  * Run: {@code ./mvnw -Pbench test-compile exec:exec -Dbench=DafBenchmark}.
  */
 @State(Scope.Benchmark)
@@ -69,13 +68,8 @@ public class DafBenchmark {
         tensor = Preprocessing.imagenet(SIZE).tensor(ImageFiles.read(image));
         Djl.useThreads(THREADS);
         manager = Djl.newManager();
-        String bundle = System.getProperty("daf.bundle");
-        if (bundle != null) {
-            network = DafBundle.load(ModelBundle.open(Path.of(bundle)), manager);
-        } else {
-            network = DafNetwork.create(teacherFile, Normalisation.MIN_MAX, 0, manager);
-            network.freeze();
-        }
+        network = DafNetwork.create(teacherFile, Normalisation.MIN_MAX, 0, manager);
+        network.freeze();
         if (backend.equals("djl-dense")) {
             djlTeacher = OnnxNetwork.teacher(teacherFile, manager);
         } else {
