@@ -153,7 +153,7 @@ public final class Evaluation {
             labels[i] = scored.get(i).test().defective();
         }
         Double imageAuroc = finite(Auroc.of(scores, labels));
-        Map<String, DefectMetrics> byDefect = byDefect(scored, pixels, masks);
+        Map<String, DefectMetrics> byDefect = byDefect(scored, scores, labels, pixels, masks);
         if (!masks || scored.isEmpty()) {
             return new Result(scored.size(), skipped, imageAuroc, null, null, null, ms, byDefect);
         }
@@ -167,29 +167,22 @@ public final class Evaluation {
                 byDefect);
     }
 
-    private static Map<String, DefectMetrics> byDefect(List<Scored> scored, Pixels pixels, boolean masks) {
+    private static Map<String, DefectMetrics> byDefect(List<Scored> scored, float[] scores, boolean[] labels,
+                                                       Pixels pixels, boolean masks) {
         Map<String, DefectMetrics> byDefect = new TreeMap<>();
         List<String> defects = scored.stream().filter(s -> s.test().defective()).map(s -> s.test().defect())
                 .distinct().sorted().toList();
         for (String defect : defects) {
-            List<Scored> compared = scored.stream()
-                    .filter(s -> !s.test().defective() || s.test().defect().equals(defect)).toList();
-            float[] scores = new float[compared.size()];
-            boolean[] labels = new boolean[compared.size()];
-            for (int i = 0; i < scores.length; i++) {
-                scores[i] = compared.get(i).score();
-                labels[i] = compared.get(i).test().defective();
-            }
-            // pixels of image k sit at [k * plane, (k + 1) * plane), k in the order of scored
             boolean[] ofDefect = new boolean[scored.size()];
             int images = 0;
             for (int k = 0; k < ofDefect.length; k++) {
                 ofDefect[k] = scored.get(k).test().defective() && scored.get(k).test().defect().equals(defect);
                 images += ofDefect[k] ? 1 : 0;
             }
+            // pixels of image k sit at [k * plane, (k + 1) * plane), k in the order of scored
             Double pixel = masks ? finite(Auroc.of(pixels.scores, pixels.truth, i -> ofDefect[i / pixels.plane]))
                     : null;
-            byDefect.put(defect, new DefectMetrics(images, finite(Auroc.of(scores, labels)), pixel));
+            byDefect.put(defect, new DefectMetrics(images, finite(Auroc.of(scores, labels, k -> ofDefect[k])), pixel));
         }
         return byDefect;
     }
