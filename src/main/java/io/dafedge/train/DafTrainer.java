@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -91,7 +93,12 @@ public final class DafTrainer {
     }
 
     /** The good images of one category, resized to the input size, with their cached teacher features. */
-    private record Cache(List<Image> images, List<FeatureMap[]> features, List<String> skipped, int greys) {
+    private record Cache(List<Image> images, List<FeatureMap[]> features, List<String> skipped) {
+        /** Images kept with one channel: their synthetic defects are grey. */
+        long greys() {
+            return images.stream().filter(i -> i.channels == 1).count();
+        }
+
     }
 
     public ModelBundle train(Path teacherFile, Preprocessing pre, List<Path> files, Path out)
@@ -133,13 +140,11 @@ public final class DafTrainer {
         List<Image> images = new ArrayList<>();
         List<FeatureMap[]> features = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
-        int greys = 0;
         for (Path file : files) {
             try {
                 Image image = pre.resized(ImageFiles.read(file));
                 boolean grey = colourless(image);
                 images.add(grey ? image.toChannels(1) : image);
-                greys += grey ? 1 : 0;
                 if (!cropping(pre)) {
                     features.add(teacher.extract(pre.tensor(image), pre.size()));
                 }
@@ -148,10 +153,11 @@ public final class DafTrainer {
                 listener.log("skipped " + e.getMessage());
             }
         }
+        Cache cache = new Cache(images, features, skipped);
         listener.log(String.format(cropping(pre) ? "read %d good images (%d skipped, %d grey)"
                 : "cached the teacher's features of %d good images (%d skipped, %d grey)", images.size(),
-                skipped.size(), greys));
-        return new Cache(images, features, skipped, greys);
+                skipped.size(), cache.greys()));
+        return cache;
     }
 
     private ObjectNode loop(DafNetwork network, OnnxTeacher teacher, Cache cache, Preprocessing pre, long start)
@@ -365,14 +371,8 @@ public final class DafTrainer {
                 terms[5] = l.total().getFloat();
             }
             String problem = Float.isFinite(terms[5]) ? null : "loss " + Arrays.toString(terms);
-            for (Map.Entry<String, Parameter> p : parameters.entrySet()) {
-                if (problem == null && p.getValue().requiresGradient()) {
-                    try (NDArray gradient = p.getValue().getArray().getGradient()) {
-                        if (gradient.isNaN().logicalOr(gradient.isInfinite()).any().getBoolean()) {
-                            problem = "gradient of " + p.getKey();
-                        }
-                    }
-                }
+            if (problem == null) {
+                problem = nonFiniteGradient(parameters, m);
             }
             for (Map.Entry<String, Parameter> p : parameters.entrySet()) {
                 NDArray w = p.getValue().getArray();
@@ -387,6 +387,34 @@ public final class DafTrainer {
             }
             return new StepResult(terms, problem);
         }
+    }
+
+    /**
+     * The first parameter whose gradient holds a NaN or an infinity, or null. The per-parameter flags are stacked
+     * and read from the engine once per step, not once per parameter.
+     */
+    static String nonFiniteGradient(Map<String, Parameter> parameters, NDManager m) {
+        List<String> names = new ArrayList<>();
+        NDList flags = new NDList();
+        for (Map.Entry<String, Parameter> p : parameters.entrySet()) {
+            if (p.getValue().requiresGradient()) {
+                // attached to the step's manager, so the checks' intermediates are freed with the step
+                NDArray gradient = p.getValue().getArray().getGradient();
+                gradient.attach(m);
+                names.add(p.getKey());
+                flags.add(gradient.isNaN().logicalOr(gradient.isInfinite()).any());
+            }
+        }
+        if (flags.isEmpty()) {
+            return null;
+        }
+        boolean[] bad = NDArrays.stack(flags).toBooleanArray();
+        for (int i = 0; i < bad.length; i++) {
+            if (bad[i]) {
+                return "gradient of " + names.get(i);
+            }
+        }
+        return null;
     }
 
     /**
