@@ -1,6 +1,9 @@
 package io.dafedge;
 
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -15,4 +18,98 @@ public interface DafConfig {
     /** Free space on the data folder's disk below which the appliance reports itself not ready. */
     @WithDefault("512")
     long minFreeDiskMb();
+
+    /** The site's name in MQTT topics. */
+    @WithDefault("site")
+    String site();
+
+    /** The teacher backbone (ONNX) new models are built on; without it, lines without a model keep collecting. */
+    Optional<Path> teacher();
+
+    /** Cameras by id; with none configured, camera "demo" on line "demo" is fed by the synthetic demo line. */
+    Map<String, Camera> cameras();
+
+    /** Per-line settings by line id; lines named by cameras need no entry. */
+    Map<String, Line> lines();
+
+    Mqtt mqtt();
+
+    Store store();
+
+    Ingest ingest();
+
+    interface Camera {
+        @WithDefault("default")
+        String line();
+
+        /** http, folder:DIR, mjpeg:URL, ffmpeg:URL-or-file, v4l2:DEVICE or demo. */
+        @WithDefault("http")
+        String source();
+
+        /** x,y,width,height in frame pixels. */
+        Optional<String> roi();
+
+        /** Clockwise degrees after the ROI crop: 0, 90, 180, 270. */
+        @WithDefault("0")
+        int rotation();
+
+        /** Frames per second a streaming source delivers at most; 0 = no cap. */
+        @WithDefault("0")
+        double maxFps();
+
+        /** Frames waiting for inspection before the oldest is dropped. */
+        @WithDefault("8")
+        int queue();
+    }
+
+    interface Line {
+        /** A model bundle folder; overrides the model the appliance chose for the line. */
+        Optional<Path> model();
+
+        /** Image scores at or above it are NOK; overrides the line's stored threshold. */
+        OptionalDouble threshold();
+    }
+
+    interface Mqtt {
+        /** An external broker (tcp://host:1883, ssl://...); none = the embedded broker. */
+        Optional<String> broker();
+
+        @WithDefault("1883")
+        int embeddedPort();
+
+        /** Loopback by default: the embedded broker has no authentication. */
+        @WithDefault("127.0.0.1")
+        String embeddedHost();
+
+        /** Defaults to daf-edge-SITE. */
+        Optional<String> clientId();
+
+        Optional<String> username();
+
+        Optional<String> password();
+
+        /** Whether the heat-map PNG is published besides the result. */
+        @WithDefault("true")
+        boolean heatmaps();
+    }
+
+    interface Store {
+        /** Keep thumbnails and heat maps of OK inspections too (NOK ones are always kept). */
+        @WithDefault("false")
+        boolean okImages();
+
+        /** Inspections whose pictures are kept; older pictures are deleted, their records stay. */
+        @WithDefault("5000")
+        int maxImages();
+
+        /** Inspection records older than this are deleted. */
+        @WithDefault("90")
+        int retentionDays();
+    }
+
+    interface Ingest {
+        /** Largest accepted upload. */
+        @WithDefault("32")
+        int maxUploadMb();
+    }
 }

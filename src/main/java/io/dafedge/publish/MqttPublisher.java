@@ -1,0 +1,173 @@
+package io.dafedge.publish;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.eclipse.paho.client.mqttv3.DisconnectedBufferOptions;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.jboss.logging.Logger;
+
+/**
+ * The appliance's one MQTT connection (Paho, MQTT 3.1.1). Publishing never blocks the caller: while the broker is
+ * away, messages wait in Paho's bounded in-memory buffer and go out on reconnect; what does not fit is counted as
+ * failed. The will marks the appliance offline on the retained status topic if the connection dies.
+ */
+public final class MqttPublisher implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(MqttPublisher.class);
+    static final int OFFLINE_BUFFER = 10_000;
+    private static final long MAX_RETRY_SECONDS = 30;
+
+    /** Where and as whom to connect; the password is never logged. */
+    public record Connection(String url, String clientId, String username, char[] password) {
+        @Override
+        public String toString() {
+            return url + " as " + clientId + (username == null ? "" : " (user " + username + ")");
+        }
+    }
+
+    private final MqttAsyncClient client;
+    private final MqttConnectOptions options = new MqttConnectOptions();
+    private final Connection connection;
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mqtt-connect");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicLong published = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private volatile String lastError;
+    private volatile boolean closed;
+
+    /**
+     * Starts connecting in the background (retrying with backoff until the broker answers) and returns at once, so a
+     * broker that is down at start-up delays no frame.
+     */
+    public MqttPublisher(Connection connection, String willTopic, byte[] willPayload) throws MqttException {
+        this.connection = connection;
+        client = new MqttAsyncClient(connection.url(), connection.clientId(), new MemoryPersistence());
+        options.setCleanSession(true);
+        options.setAutomaticReconnect(true);
+        options.setMaxReconnectDelay((int) MAX_RETRY_SECONDS * 1000);
+        options.setKeepAliveInterval(30);
+        options.setMaxInflight(1000);
+        options.setWill(willTopic, willPayload, 1, true);
+        if (connection.username() != null) {
+            options.setUserName(connection.username());
+            options.setPassword(connection.password());
+        }
+        DisconnectedBufferOptions buffer = new DisconnectedBufferOptions();
+        buffer.setBufferEnabled(true);
+        buffer.setBufferSize(OFFLINE_BUFFER);
+        buffer.setDeleteOldestMessages(false); // a full buffer refuses, so the loss is counted where it happens
+        buffer.setPersistBuffer(false);
+        client.setBufferOpts(buffer);
+        connect(1);
+    }
+
+    private void connect(long delaySeconds) {
+        if (closed) {
+            return;
+        }
+        try {
+            client.connect(options, null, new IMqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    lastError = null;
+                    LOG.infof("MQTT connected to %s", connection);
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    retry(delaySeconds, e);
+                }
+            });
+        } catch (MqttException e) {
+            retry(delaySeconds, e);
+        }
+    }
+
+    private void retry(long delaySeconds, Throwable e) {
+        if (closed) {
+            return;
+        }
+        lastError = String.valueOf(e.getMessage());
+        LOG.warnf("MQTT broker %s not reachable (%s); retrying in %d s", connection, lastError, delaySeconds);
+        retries.schedule(() -> connect(Math.min(delaySeconds * 2, MAX_RETRY_SECONDS)), delaySeconds, TimeUnit.SECONDS);
+    }
+
+    /** Hands a message to Paho; returns false (and counts it) when it can be neither sent nor buffered. */
+    public boolean publish(String topic, byte[] payload, int qos, boolean retained) {
+        try {
+            client.publish(topic, payload, qos, retained, null, new IMqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    published.incrementAndGet();
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    failed.incrementAndGet();
+                    lastError = String.valueOf(e.getMessage());
+                }
+            });
+            return true;
+        } catch (MqttException | RuntimeException e) {
+            failed.incrementAndGet();
+            lastError = String.valueOf(e.getMessage());
+            return false;
+        }
+    }
+
+    public boolean connected() {
+        return client.isConnected();
+    }
+
+    /** Messages the broker acknowledged (QoS 1) or took (QoS 0). */
+    public long published() {
+        return published.get();
+    }
+
+    /** Messages lost: refused by a full offline buffer or failed in flight. */
+    public long failed() {
+        return failed.get();
+    }
+
+    /** The last connection or publishing error, null while all is well. */
+    public String lastError() {
+        return lastError;
+    }
+
+    /** Waits briefly for what is in flight, then disconnects cleanly (a clean disconnect does not fire the will). */
+    public void close(byte[] lastStatus, String statusTopic) {
+        closed = true;
+        retries.shutdownNow();
+        try {
+            if (client.isConnected()) {
+                if (lastStatus != null) {
+                    client.publish(statusTopic, lastStatus, 1, true).waitForCompletion(2000);
+                }
+                client.disconnect(2000).waitForCompletion(3000);
+            }
+        } catch (MqttException e) {
+            LOG.warnf("MQTT disconnect from %s: %s", connection, e.getMessage());
+        } finally {
+            try {
+                client.close(true);
+            } catch (MqttException e) {
+                LOG.debugf("closing MQTT client: %s", e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        close(null, null);
+    }
+}
