@@ -45,11 +45,6 @@ public final class FrameGeometry {
         return new FrameGeometry(camera.id(), frameWidth, frameHeight, roi, camera.rotation());
     }
 
-    /** The ROI in frame pixels (the whole frame when the camera has none). */
-    public Box roi() {
-        return roi;
-    }
-
     public int inspectedWidth() {
         return quarterTurned() ? roi.height() : roi.width();
     }
