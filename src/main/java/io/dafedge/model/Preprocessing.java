@@ -29,18 +29,26 @@ public record Preprocessing(int size, float[] mean, float[] std) {
 
     /** The image resized to the input size, as 8-bit RGB (for overlays and contact sheets). */
     public Image resized(Image image) {
-        Image rgb = image.toChannels(3);
-        if (rgb.width == size && rgb.height == size) {
-            return rgb;
+        return resize(image.toChannels(3), size, size);
+    }
+
+    /**
+     * The resampling every image gets on its way to a model, also used for what people see of it (overlays,
+     * thumbnails): area averaging when shrinking (no aliasing), bilinear when enlarging. Keeps the channel count;
+     * returns the image itself when it already has the size.
+     */
+    public static Image resize(Image image, int width, int height) {
+        if (image.width == width && image.height == height) {
+            return image;
         }
         ImageFiles.loadOpenCv();
-        Mat src = new Mat(rgb.height, rgb.width, CvType.CV_8UC3);
+        Mat src = new Mat(image.height, image.width, CvType.makeType(CvType.CV_8U, image.channels));
         Mat dst = new Mat();
         try {
-            src.put(0, 0, rgb.data);
-            boolean shrink = rgb.width > size || rgb.height > size;
-            Imgproc.resize(src, dst, new Size(size, size), 0, 0, shrink ? Imgproc.INTER_AREA : Imgproc.INTER_LINEAR);
-            Image out = new Image(size, size, 3);
+            src.put(0, 0, image.data);
+            boolean shrink = image.width > width || image.height > height;
+            Imgproc.resize(src, dst, new Size(width, height), 0, 0, shrink ? Imgproc.INTER_AREA : Imgproc.INTER_LINEAR);
+            Image out = new Image(width, height, image.channels);
             dst.get(0, 0, out.data);
             return out;
         } finally {

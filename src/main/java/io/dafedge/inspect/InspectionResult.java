@@ -1,0 +1,29 @@
+package io.dafedge.inspect;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The inspection of one frame, as the result sinks receive it. With verdict UNKNOWN (no model for the line) nothing
+ * was judged: score, threshold and overlay are null and there are no regions.
+ *
+ * @param partId         as the frame's source gave it; may be null
+ * @param score          the detector's image score; null when UNKNOWN
+ * @param threshold      the line's threshold the score was judged against; null when UNKNOWN
+ * @param regions        defect regions, strongest first, in original frame coordinates; empty when UNKNOWN
+ * @param omittedRegions regions found beyond those listed
+ * @param overlayPng     heat map over the inspected image at the map's size, regions boxed; null when UNKNOWN
+ * @param thumbnailPng   the inspected image (after ROI and rotation), shrunk for storage
+ * @param preprocessMs   ROI crop and rotation
+ * @param detectMs       the detector, including its own resize and normalisation; 0 when UNKNOWN
+ * @param postprocessMs  regions, overlay and thumbnail, PNG encoding included
+ */
+public record InspectionResult(UUID resultId, String camera, String line, String partId, Instant capturedAt,
+        Instant inspectedAt, Verdict verdict, Float score, Float threshold, List<DefectRegion> regions,
+        int omittedRegions, byte[] overlayPng, byte[] thumbnailPng, double preprocessMs, double detectMs,
+        double postprocessMs) {
+    public InspectionResult {
+        regions = List.copyOf(regions);
+    }
+}

@@ -1,0 +1,74 @@
+package io.dafedge.inspect;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+import io.dafedge.ingest.CameraSettings;
+import io.dafedge.ingest.Frame;
+import io.dafedge.model.AnomalyMap;
+import io.dafedge.synth.Image;
+
+/**
+ * Runs one frame through inspection: the camera's ROI and rotation, the line's detector, post-processing. A line
+ * without a model gets verdict UNKNOWN, never a guessed one. Thread-safe as long as the detectors are; the caller
+ * decides how many frames run at once.
+ */
+public final class Inspector {
+    private final Function<String, Optional<LineModel>> models;
+    private final Postprocess postprocess;
+    private final Clock clock;
+
+    /**
+     * @param models the model a line is inspected with at this moment, by line name; empty when it has none
+     */
+    public Inspector(Function<String, Optional<LineModel>> models, Postprocess postprocess, Clock clock) {
+        this.models = Objects.requireNonNull(models);
+        this.postprocess = Objects.requireNonNull(postprocess);
+        this.clock = Objects.requireNonNull(clock);
+    }
+
+    /**
+     * @param camera the settings of the camera that took the frame
+     * @throws IllegalArgumentException naming the camera when its ROI does not fit the frame, or when the detector's
+     *                                  score is not a finite number; the frame is then FAILED with that message
+     */
+    public InspectionResult inspect(Frame frame, CameraSettings camera) {
+        if (!frame.camera().equals(camera.id())) {
+            throw new IllegalArgumentException("frame of camera " + frame.camera() + " given with the settings of "
+                    + camera.id());
+        }
+        long t0 = System.nanoTime();
+        FrameGeometry geometry = FrameGeometry.of(camera, frame.image().width, frame.image().height);
+        Image inspected = geometry.inspected(frame.image());
+        long preprocess = System.nanoTime() - t0;
+        Optional<LineModel> model = models.apply(camera.line());
+        long detect = 0;
+        InspectionOutcome outcome = null;
+        long t1 = System.nanoTime();
+        if (model.isPresent()) {
+            AnomalyMap map = model.get().detector().score(inspected);
+            detect = System.nanoTime() - t1;
+            outcome = postprocess.run(map, model.get().threshold(), geometry, inspected);
+        }
+        byte[] thumbnail = postprocess.thumbnailPng(inspected);
+        long post = System.nanoTime() - t1 - detect;
+        Instant inspectedAt = clock.instant();
+        if (outcome == null) {
+            return new InspectionResult(frame.resultId(), camera.id(), camera.line(), frame.partId(),
+                    frame.capturedAt(), inspectedAt, Verdict.UNKNOWN, null, null, List.of(), 0, null, thumbnail,
+                    millis(preprocess), 0, millis(post));
+        }
+        return new InspectionResult(frame.resultId(), camera.id(), camera.line(), frame.partId(), frame.capturedAt(),
+                inspectedAt, outcome.verdict(), outcome.score(), outcome.threshold(), outcome.regions().regions(),
+                outcome.regions().omitted(), outcome.overlayPng(), thumbnail, millis(preprocess), millis(detect),
+                millis(post));
+    }
+
+    private static double millis(long nanos) {
+        return nanos / 1e6;
+    }
+}
