@@ -11,6 +11,8 @@ import java.util.UUID;
  * @param partId         as the frame's source gave it; may be null
  * @param score          the detector's image score; null when UNKNOWN
  * @param threshold      the line's threshold the score was judged against; null when UNKNOWN
+ * @param modelId        the bundle that judged the frame; null when UNKNOWN
+ * @param modelVersion   that model's number on its line; null when UNKNOWN
  * @param regions        defect regions, strongest first, in original frame coordinates; empty when UNKNOWN
  * @param omittedRegions regions found beyond those listed
  * @param overlayPng     heat map over the inspected image at the map's size, regions boxed; null when UNKNOWN
@@ -20,7 +22,8 @@ import java.util.UUID;
  * @param postprocessMs  regions, overlay and thumbnail, PNG encoding included
  */
 public record InspectionResult(UUID resultId, String camera, String line, String partId, Instant capturedAt,
-        Instant inspectedAt, Verdict verdict, Float score, Float threshold, List<DefectRegion> regions,
+        Instant inspectedAt, Verdict verdict, Float score, Float threshold, String modelId, Integer modelVersion,
+        List<DefectRegion> regions,
         int omittedRegions, byte[] overlayPng, byte[] thumbnailPng, double preprocessMs, double detectMs,
         double postprocessMs) {
     public InspectionResult {

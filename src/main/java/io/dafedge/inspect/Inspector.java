@@ -59,11 +59,12 @@ public final class Inspector {
         Instant inspectedAt = clock.instant();
         if (outcome == null) {
             return new InspectionResult(frame.resultId(), camera.id(), camera.line(), frame.partId(),
-                    frame.capturedAt(), inspectedAt, Verdict.UNKNOWN, null, null, List.of(), 0, null, thumbnail,
+                    frame.capturedAt(), inspectedAt, Verdict.UNKNOWN, null, null, null, null, List.of(), 0, null, thumbnail,
                     millis(preprocess), 0, millis(post));
         }
         return new InspectionResult(frame.resultId(), camera.id(), camera.line(), frame.partId(), frame.capturedAt(),
-                inspectedAt, outcome.verdict(), outcome.score(), outcome.threshold(), outcome.regions().regions(),
+                inspectedAt, outcome.verdict(), outcome.score(), outcome.threshold(), model.get().modelId(),
+                model.get().modelVersion(), outcome.regions().regions(),
                 outcome.regions().omitted(), outcome.overlayPng(), thumbnail, millis(preprocess), millis(detect),
                 millis(post));
     }

@@ -74,7 +74,7 @@ public class InspectBenchmark {
             public void close() {
             }
         };
-        inspector = new Inspector(line -> Optional.of(new LineModel(ready, THRESHOLD)), postprocess,
+        inspector = new Inspector(line -> Optional.of(new LineModel(ready, THRESHOLD, "model-1", 1)), postprocess,
                 Clock.systemUTC());
         overlay = HeatMapOverlay.draw(image, map.values(), 0, 2 * THRESHOLD, Postprocess.OVERLAY_ALPHA);
     }

@@ -83,7 +83,7 @@ class InspectorTest {
         FakeDetector detector = new FakeDetector(draw(7, "...9", "....", "....", "...."));
         Frame frame = frame("cam-1", gradient(40, 30));
 
-        InspectionResult r = inspector(Map.of("line-1", new LineModel(detector, 5))).inspect(frame, cam);
+        InspectionResult r = inspector(Map.of("line-1", new LineModel(detector, 5, "model-1", 3))).inspect(frame, cam);
 
         assertEquals(List.of(FrameGeometry.of(cam, 40, 30).inspected(frame.image())), detector.seen);
         assertEquals("4x8x3", detector.seen.get(0).toString());
@@ -96,6 +96,8 @@ class InspectorTest {
         assertEquals(Verdict.NOK, r.verdict());
         assertEquals(7f, r.score());
         assertEquals(5f, r.threshold());
+        assertEquals("model-1", r.modelId());
+        assertEquals(3, r.modelVersion());
         assertEquals(List.of(new DefectRegion(new Box(10, 20, 2, 1), new Box(3, 0, 1, 1), 2, 9, 9)), r.regions());
         assertEquals(0, r.omittedRegions());
         assertEquals("4x4x3", png(r.overlayPng()).toString());
@@ -106,7 +108,7 @@ class InspectorTest {
     @Test
     void belowTheThresholdThePartIsOk() {
         FakeDetector detector = new FakeDetector(draw(4, "....", "....", "..4.", "...."));
-        InspectionResult r = inspector(Map.of("line-1", new LineModel(detector, 5)))
+        InspectionResult r = inspector(Map.of("line-1", new LineModel(detector, 5, "model-1", 1)))
                 .inspect(frame("cam-1", gradient(16, 16)), camera("cam-1", null, 0));
         assertEquals(Verdict.OK, r.verdict());
         assertTrue(r.regions().isEmpty());
@@ -130,7 +132,7 @@ class InspectorTest {
     @Test
     void aRoiOutsideTheFrameFailsNamingTheCameraBeforeTheDetectorRuns() {
         FakeDetector detector = new FakeDetector(draw(0, "....", "....", "....", "...."));
-        Inspector inspector = inspector(Map.of("line-1", new LineModel(detector, 5)));
+        Inspector inspector = inspector(Map.of("line-1", new LineModel(detector, 5, "model-1", 1)));
         var e = assertThrows(IllegalArgumentException.class, () -> inspector.inspect(frame("cam-9", gradient(40, 30)),
                 camera("cam-9", new Roi(30, 0, 20, 10), 0)));
         assertTrue(e.getMessage().contains("camera cam-9"), e.getMessage());
