@@ -71,12 +71,13 @@ public final class FfmpegSource extends ThreadedSource {
     protected void session() throws Exception {
         Process p;
         try {
-            p = new ProcessBuilder(command()).redirectInput(ProcessBuilder.Redirect.DISCARD).start();
+            p = new ProcessBuilder(command()).start();
         } catch (IOException e) {
             throw new FatalSourceException("cannot run ffmpeg ('" + binary + "'): " + e.getMessage()
                     + "; install it (apt-get install ffmpeg) or configure its path");
         }
         process = p;
+        p.getOutputStream().close(); // -nostdin already; no input for it either way
         ArrayDeque<String> errors = new ArrayDeque<>();
         Thread stderr = new Thread(() -> collect(p.getErrorStream(), errors), Thread.currentThread().getName() + "-ffmpeg");
         stderr.setDaemon(true);

@@ -20,6 +20,7 @@ final class MjpegSplitter {
     private static final int MAX_LINE = 1024;
 
     private final InputStream in;
+    private final String boundary;
     private final String delimiter;
     private final int maxFrameBytes;
     /** Bytes the last {@link #readLine()} consumed, including any it did not keep. */
@@ -27,11 +28,12 @@ final class MjpegSplitter {
 
     /**
      * @param in       a buffered stream: it is read a byte at a time
-     * @param boundary the multipart boundary (with or without its leading "--"), or null for bare concatenated JPEGs
+     * @param boundary the multipart boundary as its Content-Type declares it, or null for bare concatenated JPEGs
      */
     MjpegSplitter(InputStream in, String boundary, int maxFrameBytes) {
         this.in = in;
-        this.delimiter = boundary == null ? null : boundary.startsWith("--") ? boundary : "--" + boundary;
+        this.boundary = boundary;
+        this.delimiter = boundary == null ? null : "--" + boundary;
         this.maxFrameBytes = maxFrameBytes;
     }
 
@@ -64,17 +66,17 @@ final class MjpegSplitter {
     private byte[] nextPart() throws IOException {
         long skipped = 0;
         String line;
-        // a boundary line; some servers write the RFC's "--" + boundary, some the declared boundary as is
+        // a boundary line: the RFC's "--" + boundary, or the declared boundary as is, which some cameras write
         while (true) {
             line = readLine();
             if (line == null) {
                 return null;
             }
             String trimmed = line.trim();
-            if (trimmed.equals(delimiter) || trimmed.equals(delimiter.substring(2))) {
+            if (trimmed.equals(delimiter) || trimmed.equals(boundary)) {
                 break;
             }
-            if (trimmed.equals(delimiter + "--") || trimmed.equals(delimiter.substring(2) + "--")) {
+            if (trimmed.equals(delimiter + "--") || trimmed.equals(boundary + "--")) {
                 return null;
             }
             skipped += lastLineBytes;

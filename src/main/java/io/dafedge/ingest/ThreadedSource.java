@@ -163,7 +163,8 @@ abstract class ThreadedSource implements FrameSource {
     static String reason(Exception e) {
         String message = e.getMessage();
         if (message == null || message.isBlank()) {
-            return e.getClass().getSimpleName();
+            // java.net.http wraps the informative exception ("Connection refused") in one without a message
+            return e.getCause() instanceof Exception cause ? reason(cause) : e.getClass().getSimpleName();
         }
         // our own messages name what failed; a library's ("Connection refused") needs its kind to make sense
         return e.getClass() == IOException.class ? message : e.getClass().getSimpleName() + ": " + message;
