@@ -162,9 +162,13 @@ abstract class ThreadedSource implements FrameSource {
     /** An exception as a one-line reason for the state and the log. */
     static String reason(Exception e) {
         String message = e.getMessage();
+        // java.net.http may put the informative message on a cause of a message-less exception
+        for (Throwable cause = e.getCause(); (message == null || message.isBlank()) && cause != null;
+                cause = cause.getCause()) {
+            message = cause.getMessage();
+        }
         if (message == null || message.isBlank()) {
-            // java.net.http wraps the informative exception ("Connection refused") in one without a message
-            return e.getCause() instanceof Exception cause ? reason(cause) : e.getClass().getSimpleName();
+            return e.getClass().getSimpleName();
         }
         // our own messages name what failed; a library's ("Connection refused") needs its kind to make sense
         return e.getClass() == IOException.class ? message : e.getClass().getSimpleName() + ": " + message;
@@ -239,15 +243,13 @@ abstract class ThreadedSource implements FrameSource {
         delivered.incrementAndGet();
     }
 
-    /** Counts a frame that could not be decoded; logs it, at most one line per ten seconds. */
+    /** Counts a frame that could not be decoded; logs it, at most one line per ten seconds. Source thread only. */
     protected final void undecodable(String message) {
         long count = undecodable.incrementAndGet();
         long now = System.nanoTime();
-        synchronized (undecodable) {
-            if (count == 1 || now - lastUndecodableLog >= UNDECODABLE_LOG_NANOS) {
-                lastUndecodableLog = now;
-                LOG.warnf("camera %s: undecodable frame skipped (%d so far): %s", settings.id(), count, message);
-            }
+        if (count == 1 || now - lastUndecodableLog >= UNDECODABLE_LOG_NANOS) {
+            lastUndecodableLog = now;
+            LOG.warnf("camera %s: undecodable frame skipped (%d so far): %s", settings.id(), count, message);
         }
     }
 }
