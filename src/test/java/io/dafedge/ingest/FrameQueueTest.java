@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
@@ -73,11 +74,12 @@ class FrameQueueTest {
     void closeWakesAWaitingInspector() throws InterruptedException {
         FrameQueue queue = new FrameQueue("cam", 1);
         CountDownLatch waiting = new CountDownLatch(1);
-        Frame[] got = { IMAGE_FRAME };
+        Frame notTaken = Frame.arrived("cam", null, IMAGE, "not taken", FrameOutcome.NONE);
+        AtomicReference<Frame> got = new AtomicReference<>(notTaken);
         Thread inspector = new Thread(() -> {
             waiting.countDown();
             try {
-                got[0] = queue.take();
+                got.set(queue.take());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -88,10 +90,8 @@ class FrameQueueTest {
         queue.close();
         inspector.join(2000);
         assertTrue(!inspector.isAlive(), "take() still blocked after close");
-        assertNull(got[0]);
+        assertNull(got.get());
     }
-
-    private static final Frame IMAGE_FRAME = Frame.arrived("cam", null, IMAGE, "x", FrameOutcome.NONE);
 
     @Test
     void refusesAnEmptyQueue() {
