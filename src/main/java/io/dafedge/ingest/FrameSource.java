@@ -10,6 +10,11 @@ public interface FrameSource extends AutoCloseable {
 
     SourceState state();
 
+    /** What the source has counted; a source without a thread of its own counts nothing. */
+    default SourceCounters counters() {
+        return SourceCounters.NONE;
+    }
+
     @Override
     void close();
 }

@@ -65,33 +65,44 @@ public final class ImageFiles {
             if (mat.empty()) {
                 throw new ImageReadException(name + ": not a decodable image (corrupt or unsupported format)");
             }
-            int depth = CvType.depth(mat.type());
-            if (depth != CvType.CV_8U) {
-                throw new ImageReadException(name + ": " + depthName(depth)
-                        + " images are not supported; convert to 8 bits per channel");
-            }
-            int w = mat.cols();
-            int h = mat.rows();
-            if (w < MIN_SIDE || h < MIN_SIDE) {
-                throw new ImageReadException(name + ": " + w + "x" + h + " is too small (min " + MIN_SIDE + " px a side)");
-            }
-            if ((long) w * h > MAX_PIXELS) {
-                throw new ImageReadException(name + ": " + w + "x" + h + " is too large (max " + MAX_PIXELS + " pixels)");
-            }
-            int channels = mat.channels();
-            if (channels == 3) {
-                Imgproc.cvtColor(mat, mat, Imgproc.COLOR_BGR2RGB);
-            } else if (channels == 4) {
-                Imgproc.cvtColor(mat, mat, Imgproc.COLOR_BGRA2RGBA);
-            } else if (channels != 1) {
-                throw new ImageReadException(name + ": " + channels + " channels are not supported (1, 3 or 4)");
-            }
-            Image image = new Image(w, h, channels);
-            mat.get(0, 0, image.data);
-            return image;
+            return fromMat(mat, name);
         } finally {
             mat.release();
         }
+    }
+
+    /**
+     * An OpenCV image (BGR, BGRA or grey, as codecs and cameras deliver it) as an {@link Image}, with the same checks
+     * as {@link #decode}. Converts {@code mat} in place and leaves releasing it to the caller.
+     */
+    public static Image fromMat(Mat mat, String name) throws ImageReadException {
+        if (mat.empty()) {
+            throw new ImageReadException(name + ": empty image");
+        }
+        int depth = CvType.depth(mat.type());
+        if (depth != CvType.CV_8U) {
+            throw new ImageReadException(name + ": " + depthName(depth)
+                    + " images are not supported; convert to 8 bits per channel");
+        }
+        int w = mat.cols();
+        int h = mat.rows();
+        if (w < MIN_SIDE || h < MIN_SIDE) {
+            throw new ImageReadException(name + ": " + w + "x" + h + " is too small (min " + MIN_SIDE + " px a side)");
+        }
+        if ((long) w * h > MAX_PIXELS) {
+            throw new ImageReadException(name + ": " + w + "x" + h + " is too large (max " + MAX_PIXELS + " pixels)");
+        }
+        int channels = mat.channels();
+        if (channels == 3) {
+            Imgproc.cvtColor(mat, mat, Imgproc.COLOR_BGR2RGB);
+        } else if (channels == 4) {
+            Imgproc.cvtColor(mat, mat, Imgproc.COLOR_BGRA2RGBA);
+        } else if (channels != 1) {
+            throw new ImageReadException(name + ": " + channels + " channels are not supported (1, 3 or 4)");
+        }
+        Image image = new Image(w, h, channels);
+        mat.get(0, 0, image.data);
+        return image;
     }
 
     /** Encodes as PNG (lossless, so the bytes outside a defect stay the source's). */
