@@ -1,0 +1,237 @@
+package io.dafedge;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.jboss.logging.Logger;
+
+import io.dafedge.ingest.CameraSettings;
+import io.dafedge.ingest.FrameSources;
+import io.dafedge.inspect.Appliance;
+import io.dafedge.inspect.InspectionMetrics;
+import io.dafedge.inspect.Inspector;
+import io.dafedge.inspect.LineModels;
+import io.dafedge.inspect.LineSetup;
+import io.dafedge.inspect.Postprocess;
+import io.dafedge.inspect.ResultSink;
+import io.dafedge.publish.EmbeddedBroker;
+import io.dafedge.publish.MqttPublisher;
+import io.dafedge.publish.ResultMessages;
+import io.dafedge.publish.ResultPublisher;
+import io.dafedge.publish.StatusMessages;
+import io.dafedge.publish.Topics;
+import io.dafedge.store.CandidateFrames;
+import io.dafedge.store.DataDirectory;
+import io.dafedge.store.LineRepository;
+import io.dafedge.store.ResultRepository;
+import io.dafedge.store.ResultWriter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * The composition root of the running appliance: builds the plain parts from the configuration, starts them in
+ * order (broker, MQTT connection, store writer, cameras, line models) and stops them in reverse.
+ */
+@ApplicationScoped
+public class ApplianceBean {
+    private static final Logger LOG = Logger.getLogger(ApplianceBean.class);
+    static final String DEMO = "demo";
+    private static final int STATUS_SECONDS = 10;
+    private static final int CANDIDATES_PER_LINE = 1000;
+    private static final int STORE_QUEUE = 2000;
+
+    private final DafConfig config;
+    private final DataDirectory dataDir;
+    private final ResultRepository results;
+    private final LineRepository lines;
+    private final MeterRegistry registry;
+
+    private EmbeddedBroker broker;
+    private MqttPublisher mqtt;
+    private Topics topics;
+    private ResultWriter writer;
+    private Appliance appliance;
+    private CandidateFrames candidates;
+    private ScheduledExecutorService housekeeping;
+    private final Instant startedAt = Instant.now();
+    private final Map<String, long[]> lastCounts = new HashMap<>();
+    private final Map<String, Double> rates = new HashMap<>();
+
+    ApplianceBean(DafConfig config, DataDirectory dataDir, ResultRepository results, LineRepository lines,
+            MeterRegistry registry) {
+        this.config = config;
+        this.dataDir = dataDir;
+        this.results = results;
+        this.lines = lines;
+        this.registry = registry;
+    }
+
+    void start(@Observes StartupEvent event) {
+        topics = new Topics(config.site());
+        List<CameraSettings> cameras = cameraSettings(config);
+        startMqtt();
+        writer = new ResultWriter(STORE_QUEUE, results::saveAll);
+        candidates = new CandidateFrames(dataDir.root().resolve("lines"), CANDIDATES_PER_LINE);
+        InspectionMetrics metrics = new InspectionMetrics(registry);
+        List<ResultSink> sinks = List.of(new ResultPublisher(mqtt, topics, config.mqtt().heatmaps()), writer,
+                metrics, candidates);
+        LineModels models = new LineModels();
+        appliance = new Appliance(cameras, models, new Inspector(models::current, new Postprocess(),
+                Clock.systemUTC()), sinks, FrameSources::create);
+        appliance.cameras().forEach(metrics::register);
+        for (CameraSettings c : cameras) {
+            lines.cameraConfigured(c.id(), c.line(), c.source());
+        }
+        appliance.start();
+        LineSetup setup = new LineSetup(models, lines, 2);
+        for (String line : appliance.lines()) {
+            DafConfig.Line lc = config.lines().get(line);
+            boolean demo = cameras.stream().anyMatch(c -> c.line().equals(line) && DEMO.equals(c.source()));
+            setup.start(line, lc == null ? Optional.empty() : lc.model(),
+                    lc == null ? OptionalDouble.empty() : lc.threshold(), config.teacher(),
+                    demo ? dataDir.root().resolve("lines").resolve(line) : null);
+        }
+        housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        housekeeping.scheduleAtFixedRate(this::publishStatus, 0, STATUS_SECONDS, TimeUnit.SECONDS);
+        housekeeping.scheduleAtFixedRate(this::retention, 1, 60, TimeUnit.MINUTES);
+        LOG.infof("appliance running: site %s, %d camera(s) on line(s) %s", config.site(), cameras.size(),
+                appliance.lines());
+    }
+
+    /** The configured cameras, or the demo camera on the demo line when none is configured. */
+    static List<CameraSettings> cameraSettings(DafConfig config) {
+        List<CameraSettings> list = new ArrayList<>();
+        if (config.cameras().isEmpty()) {
+            list.add(new CameraSettings(DEMO, DEMO, DEMO, Optional.empty(), 0, 0, 8));
+            return list;
+        }
+        config.cameras().forEach((id, c) -> {
+            Topics.checked("camera", id);
+            Topics.checked("line", c.line());
+            list.add(new CameraSettings(id, c.line(), c.source(), c.roi().map(CameraSettings.Roi::parse),
+                    c.rotation(), c.maxFps(), c.queue()));
+        });
+        return list;
+    }
+
+    private void startMqtt() {
+        String url;
+        if (config.mqtt().broker().isPresent()) {
+            url = config.mqtt().broker().get();
+        } else {
+            try {
+                broker = EmbeddedBroker.start(config.mqtt().embeddedHost(), config.mqtt().embeddedPort());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+            url = broker.url();
+            LOG.infof("embedded MQTT broker on %s", url);
+        }
+        try {
+            mqtt = new MqttPublisher(new MqttPublisher.Connection(url,
+                    config.mqtt().clientId().orElse("daf-edge-" + config.site()),
+                    config.mqtt().username().orElse(null),
+                    config.mqtt().password().map(String::toCharArray).orElse(null)),
+                    topics.status(), ResultMessages.bytes(StatusMessages.offline(config.site())));
+        } catch (MqttException e) {
+            throw new IllegalStateException("MQTT broker URL " + url + " is not usable: " + e.getMessage(), e);
+        }
+    }
+
+    private synchronized void publishStatus() {
+        try {
+            Instant now = Instant.now();
+            for (Appliance.Camera c : appliance.cameras()) {
+                long[] last = lastCounts.computeIfAbsent(c.settings().id(), k -> new long[] {0, System.nanoTime()});
+                long n = c.worker().inspected();
+                long t = System.nanoTime();
+                double seconds = (t - last[1]) / 1e9;
+                rates.put(c.settings().id(), seconds > 0 ? (n - last[0]) / seconds : 0);
+                last[0] = n;
+                last[1] = t;
+            }
+            mqtt.publish(topics.status(), ResultMessages.bytes(StatusMessages.online(config.site(), startedAt, now,
+                    appliance.cameras(), id -> rates.getOrDefault(id, 0.0), mqtt)), 1, true);
+        } catch (RuntimeException e) {
+            LOG.warnf("status not published: %s", e.getMessage());
+        }
+    }
+
+    private void retention() {
+        try {
+            long removed = results.applyRetention(Instant.now());
+            if (removed > 0) {
+                LOG.infof("retention removed %d stored rows", removed);
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("retention not applied: %s", e.getMessage());
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (housekeeping != null) {
+            housekeeping.shutdownNow();
+        }
+        if (appliance != null) {
+            appliance.close();
+        }
+        if (writer != null) {
+            writer.close();
+        }
+        if (mqtt != null) {
+            mqtt.close(ResultMessages.bytes(StatusMessages.offline(config.site())), topics.status());
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    public Appliance appliance() {
+        return appliance;
+    }
+
+    public MqttPublisher mqtt() {
+        return mqtt;
+    }
+
+    public ResultWriter writer() {
+        return writer;
+    }
+
+    public CandidateFrames candidates() {
+        return candidates;
+    }
+
+    public Topics topics() {
+        return topics;
+    }
+
+    /** Frames per second inspected per camera over the last status period. */
+    public synchronized double rate(String camera) {
+        return rates.getOrDefault(camera, 0.0);
+    }
+
+    Path dataRoot() {
+        return dataDir.root();
+    }
+}

@@ -1,0 +1,69 @@
+package io.dafedge.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jboss.logging.Logger;
+
+import io.dafedge.ingest.Frame;
+import io.dafedge.inspect.InspectionResult;
+import io.dafedge.inspect.ResultSink;
+import io.dafedge.inspect.Verdict;
+import io.dafedge.synth.ImageFiles;
+
+/**
+ * Keeps the frames of lines that have no model yet as candidate good images ({@code lines/<line>/collected/}), the
+ * material of the line's first training run; at most {@code limit} per line, the rest are counted and not kept.
+ */
+public final class CandidateFrames implements ResultSink {
+    private static final Logger LOG = Logger.getLogger(CandidateFrames.class);
+
+    private final Path linesDir;
+    private final int limit;
+    private final Map<String, AtomicInteger> kept = new ConcurrentHashMap<>();
+
+    public CandidateFrames(Path linesDir, int limit) {
+        this.linesDir = linesDir;
+        this.limit = limit;
+    }
+
+    @Override
+    public void accept(InspectionResult r, Frame frame) {
+        if (r.verdict() != Verdict.UNKNOWN) {
+            return;
+        }
+        Path dir = linesDir.resolve(r.line()).resolve("collected");
+        AtomicInteger n = kept.computeIfAbsent(r.line(), l -> new AtomicInteger(count(dir)));
+        if (n.get() >= limit) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir);
+            ImageFiles.writePng(dir.resolve(r.camera() + "-" + r.resultId() + ".png"), frame.image());
+            n.incrementAndGet();
+        } catch (IOException e) {
+            LOG.warnf("line %s: candidate frame %s not kept: %s", r.line(), r.resultId(), e.getMessage());
+        }
+    }
+
+    /** Frames kept for the line so far. */
+    public int kept(String line) {
+        AtomicInteger n = kept.get(line);
+        return n == null ? count(linesDir.resolve(line).resolve("collected")) : n.get();
+    }
+
+    private static int count(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (var s = Files.list(dir)) {
+            return (int) s.count();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}
