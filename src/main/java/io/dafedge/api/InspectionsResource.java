@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-import io.dafedge.store.ImageRecord;
 import io.dafedge.store.InspectionRecord;
 import io.dafedge.store.RegionRecord;
 import io.dafedge.store.ResultRepository;
@@ -92,18 +91,18 @@ public class InspectionsResource {
     @Path("{id}/thumbnail.png")
     @Produces("image/png")
     public byte[] thumbnail(@PathParam("id") String id) {
-        return images(id).thumbnail;
+        return picture(id, ResultRepository.Picture.THUMBNAIL);
     }
 
     @GET
     @Path("{id}/heatmap.png")
     @Produces("image/png")
     public byte[] heatmap(@PathParam("id") String id) {
-        return images(id).heatmap;
+        return picture(id, ResultRepository.Picture.HEATMAP);
     }
 
-    private ImageRecord images(String id) {
-        return results.images(uuid(id)).orElseThrow(() -> new ApiException(Response.Status.NOT_FOUND,
+    private byte[] picture(String id, ResultRepository.Picture which) {
+        return results.picture(uuid(id), which).orElseThrow(() -> new ApiException(Response.Status.NOT_FOUND,
                 "no pictures kept for inspection " + id + " (OK inspections keep none unless daf.store.ok-images "
                         + "is set; old ones are removed by retention)"));
     }

@@ -127,9 +127,14 @@ public class ResultRepository {
         return i;
     }
 
+    /** Which picture of an inspection. */
+    public enum Picture { THUMBNAIL, HEATMAP }
+
+    /** The picture's PNG bytes, read inside the transaction (they are loaded lazily). */
     @Transactional
-    public Optional<ImageRecord> images(UUID id) {
-        return ImageRecord.findByIdOptional(id);
+    public Optional<byte[]> picture(UUID id, Picture which) {
+        return ImageRecord.<ImageRecord>findByIdOptional(id)
+                .map(r -> which == Picture.THUMBNAIL ? r.thumbnail : r.heatmap);
     }
 
     /**

@@ -1,0 +1,257 @@
+package io.dafedge.api;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+
+import io.dafedge.synth.ImageFiles;
+import io.dafedge.synth.demo.DemoDefect;
+import io.dafedge.synth.demo.DemoLine;
+import io.dafedge.synth.demo.DemoProduct;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.restassured.RestAssured;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The main loop end to end on its embedded defaults: frames uploaded or dropped into a hot folder are inspected by
+ * a real model, published over MQTT (checked against the published JSON Schema by an independent Paho subscriber)
+ * and listed by the REST API under the same result id; bad uploads are refused and leave the service healthy.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = LineWithModel.class, restrictToAnnotatedClass = true)
+class ApplianceEndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DemoLine DEMO = new DemoLine(DemoProduct.FLANGE, 256, 256);
+    private static final BlockingQueue<Message> MESSAGES = new LinkedBlockingQueue<>();
+    private static MqttClient subscriber;
+    private static Schema schema;
+
+    record Message(String topic, byte[] payload, boolean retained) {
+    }
+
+    @BeforeAll
+    static void subscribe() throws Exception {
+        assumeTrue(ConfigProvider.getConfig().getOptionalValue("daf.lines.line1.model", String.class).isPresent(),
+                "../shared not present: no model for the end-to-end line");
+        int port = ConfigProvider.getConfig().getValue("daf.mqtt.embedded-port", Integer.class);
+        subscriber = new MqttClient("tcp://127.0.0.1:" + port, "e2e-" + UUID.randomUUID(), new MemoryPersistence());
+        subscriber.connect();
+        subscriber.subscribe("daf-edge/site/#", 1,
+                (topic, m) -> MESSAGES.add(new Message(topic, m.getPayload(), m.isRetained())));
+        try (InputStream in = ApplianceEndToEndTest.class.getResourceAsStream("/mqtt/result.schema.json")) {
+            schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(in);
+        }
+    }
+
+    @AfterAll
+    static void unsubscribe() throws Exception {
+        if (subscriber != null) {
+            subscriber.disconnect();
+            subscriber.close();
+        }
+    }
+
+    private static String upload(byte[] png, String partId) {
+        return given().contentType("image/png").body(png).queryParam("partId", partId)
+                .when().post("/api/v1/cameras/cam1/frames")
+                .then().statusCode(202).body("camera", equalTo("cam1")).body("line", equalTo("line1"))
+                .body("partId", equalTo(partId)).extract().path("resultId");
+    }
+
+    /** The next message on {@code topic} (others are kept for later calls), within 60 s. */
+    private static Message next(String topicSuffix) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        List<Message> others = new ArrayList<>();
+        try {
+            while (System.nanoTime() < end) {
+                Message m = MESSAGES.poll(1, TimeUnit.SECONDS);
+                if (m != null && m.topic().endsWith(topicSuffix)) {
+                    return m;
+                }
+                if (m != null) {
+                    others.add(m);
+                }
+            }
+        } finally {
+            MESSAGES.addAll(others);
+        }
+        throw new AssertionError("no message on *" + topicSuffix + " within 60 s");
+    }
+
+    private static JsonNode result(String resultId) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < end) {
+            Message m = next("/line1/cam1/result");
+            String text = new String(m.payload(), StandardCharsets.UTF_8);
+            JsonNode node = JSON.readTree(text);
+            if (node.path("resultId").asText().equals(resultId)) {
+                var errors = schema.validate(text, InputFormat.JSON);
+                assertTrue(errors.isEmpty(), "result matches result.schema.json: " + errors);
+                return node;
+            }
+        }
+        throw new AssertionError("no result " + resultId);
+    }
+
+    @Test
+    void aDefectiveUploadIsPublishedAsNokWithItsHeatMapAndListedByTheApi() throws Exception {
+        byte[] png = ImageFiles.encodePng(DEMO.defective(7_000_001, DemoDefect.STAIN).image());
+        String id = upload(png, "part-nok-1");
+
+        JsonNode r = result(id);
+        assertEquals("NOK", r.get("verdict").asText());
+        assertEquals("part-nok-1", r.get("partId").asText());
+        assertEquals("site", r.get("site").asText());
+        assertEquals(1, r.get("modelVersion").asInt());
+        assertTrue(r.get("score").asDouble() >= r.get("threshold").asDouble());
+        assertTrue(r.get("regions").size() >= 1, "a NOK part has at least one region");
+        assertTrue(r.get("timingsMs").get("detect").asDouble() > 0);
+        byte[] heat = next("/line1/cam1/heatmap").payload();
+        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(heat, 4));
+
+        awaitListed(id);
+        given().queryParam("camera", "cam1").queryParam("verdict", "NOK").when().get("/api/v1/inspections")
+                .then().statusCode(200).body("items.resultId", hasItem(id));
+        given().when().get("/api/v1/inspections/" + id).then().statusCode(200)
+                .body("verdict", equalTo("NOK")).body("partId", equalTo("part-nok-1"))
+                .body("regions[0].maxScore", notNullValue())
+                .body("images.heatmap", equalTo("/api/v1/inspections/" + id + "/heatmap.png"));
+        given().when().get("/api/v1/inspections/" + id + "/heatmap.png").then().statusCode(200)
+                .contentType("image/png");
+    }
+
+    @Test
+    void aGoodUploadIsOkAndKeepsNoPictures() throws Exception {
+        String id = upload(ImageFiles.encodePng(DEMO.good(7_000_002)), "part-ok-1");
+        JsonNode r = result(id);
+        assertEquals("OK", r.get("verdict").asText());
+        assertEquals(0, r.get("regions").size());
+        awaitListed(id);
+        given().when().get("/api/v1/inspections/" + id + "/thumbnail.png").then().statusCode(404)
+                .body("error", containsString("no pictures"));
+    }
+
+    @Test
+    void aFrameDroppedIntoTheHotFolderIsInspectedAndMovedToDone() throws Exception {
+        Path hot = Path.of(ConfigProvider.getConfig().getValue("test.hot-folder", String.class));
+        Files.write(hot.resolve("frame-1.png"), ImageFiles.encodePng(DEMO.good(7_000_003)));
+        Message m = next("/line1/" + LineWithModel.HOT + "/result");
+        JsonNode r = JSON.readTree(m.payload());
+        assertTrue(schema.validate(new String(m.payload(), StandardCharsets.UTF_8), InputFormat.JSON).isEmpty());
+        for (int i = 0; i < 100 && !Files.exists(hot.resolve("done").resolve("frame-1.png")); i++) {
+            Thread.sleep(100);
+        }
+        assertTrue(Files.exists(hot.resolve("done").resolve("frame-1.png")), "moved to done/");
+        awaitListed(r.get("resultId").asText());
+    }
+
+    @Test
+    void badUploadsAreRefusedWithAReasonAndTheServiceStaysHealthy() throws Exception {
+        byte[] png = ImageFiles.encodePng(DEMO.good(7_000_004));
+        Map<String, byte[]> bad = Map.of(
+                "corrupt", "this is not an image at all".getBytes(StandardCharsets.UTF_8),
+                "truncated", Arrays.copyOf(png, png.length / 3),
+                "empty", new byte[0]);
+        bad.forEach((what, body) -> given().contentType("image/png").body(body)
+                .when().post("/api/v1/cameras/cam1/frames")
+                .then().statusCode(400).body("error", notNullValue()));
+        given().contentType("text/plain").body("hello").when().post("/api/v1/cameras/cam1/frames")
+                .then().statusCode(415);
+        assertEquals(413, oversizedUpload());
+        given().contentType("image/png").body(png).when().post("/api/v1/cameras/nope/frames")
+                .then().statusCode(404).body("error", containsString("cam1"));
+        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        upload(png, "after-bad-uploads");
+    }
+
+    @Test
+    void multipartUploadsCarryTheirPartId() throws Exception {
+        byte[] png = ImageFiles.encodePng(DEMO.good(7_000_005));
+        String id = given().multiPart("file", "frame.png", png, "image/png").multiPart("partId", "mp-1")
+                .when().post("/api/v1/cameras/cam1/frames").then().statusCode(202)
+                .body("partId", equalTo("mp-1")).extract().path("resultId");
+        assertEquals("mp-1", result(id).get("partId").asText());
+    }
+
+    @Test
+    void linesCamerasStatusMetricsAndOpenApiDescribeTheRunningAppliance() throws Exception {
+        given().when().get("/api/v1/lines").then().statusCode(200)
+                .body("find { it.id == 'line1' }.state", equalTo("inspecting"))
+                .body("find { it.id == 'line1' }.modelVersion", equalTo(1))
+                .body("find { it.id == 'line1' }.cameras", hasItem("cam1"));
+        given().when().get("/api/v1/cameras/cam1").then().statusCode(200)
+                .body("sourceState", equalTo("RUNNING")).body("queueCapacity", equalTo(8));
+        Message status = next("/status");
+        assertTrue(status.retained() || JSON.readTree(status.payload()).get("online").asBoolean());
+        assertTrue(JSON.readTree(status.payload()).get("online").asBoolean());
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("daf_frames_received_total")).body(containsString("daf_queue_depth"));
+        given().when().get("/q/openapi").then().statusCode(200)
+                .body(containsString("/api/v1/inspections")).body(containsString("/api/v1/cameras/{camera}/frames"));
+    }
+
+    /**
+     * Status of an upload one KB over the limit. Sent with "Expect: 100-continue", as a well-behaved camera
+     * gateway does, so the server can refuse it before the body is on the wire (otherwise the client may see the
+     * connection closed under it instead of the answer).
+     */
+    private static int oversizedUpload() throws Exception {
+        int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+        port = port == 0 ? RestAssured.port : port;
+        var request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/api/v1/cameras/cam1/frames"))
+                .expectContinue(true).header("Content-Type", "image/png")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(
+                        new byte[(int) (LineWithModel.MAX_UPLOAD_MB * 1024 * 1024 + 1024)]))
+                .build();
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static void awaitListed(String id) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            if (given().when().get("/api/v1/inspections/" + id).statusCode() == 200) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("inspection " + id + " not stored within 10 s");
+    }
+}
