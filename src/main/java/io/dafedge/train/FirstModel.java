@@ -25,7 +25,8 @@ import io.dafedge.synth.demo.DemoProduct;
  * model never sees a frame it will be asked about.
  */
 public final class FirstModel {
-    static final int TRAIN = 48;
+    /** 48 parts gave 25 % false alarms on the held-out parts at the chosen threshold, 160 gave 4 %. */
+    public static final int TRAIN = 160;
     static final int HELD_OUT = 24;
     static final int SIDE = 256;
     private static final long SEED_BASE = 1L << 40;
@@ -43,16 +44,22 @@ public final class FirstModel {
      */
     public static Result fitDemo(Path teacherFile, Path work, Path out, Consumer<String> progress)
             throws IOException, ModelException {
+        return fitDemo(teacherFile, work, out, TRAIN, progress);
+    }
+
+    /** With {@code parts} good parts to fit on (tests use fewer, for time). */
+    public static Result fitDemo(Path teacherFile, Path work, Path out, int parts, Consumer<String> progress)
+            throws IOException, ModelException {
         DemoLine line = new DemoLine(DemoProduct.FLANGE, SIDE, SIDE);
         Path good = work.resolve("train").resolve("good");
         Files.createDirectories(good);
         List<Path> images = new ArrayList<>();
-        for (int i = 0; i < TRAIN; i++) {
+        for (int i = 0; i < parts; i++) {
             Path f = good.resolve(String.format("%03d.png", i));
             ImageFiles.writePng(f, line.good(SEED_BASE + i));
             images.add(f);
         }
-        progress.accept("fitting PaDiM on " + TRAIN + " good demo parts");
+        progress.accept("fitting PaDiM on " + parts + " good demo parts");
         Preprocessing pre = Preprocessing.imagenet(SIDE);
         ModelBundle bundle;
         try (OnnxTeacher teacher = OnnxTeacher.open(teacherFile, 2)) {
@@ -64,7 +71,7 @@ public final class FirstModel {
         DemoDefect[] kinds = DemoDefect.values();
         try (Detector detector = io.dafedge.model.Detectors.load(bundle, 2)) {
             for (int i = 0; i < HELD_OUT; i++) {
-                long seed = SEED_BASE + TRAIN + i;
+                long seed = SEED_BASE + parts + i;
                 goodScores[i] = detector.score(line.good(seed)).score();
                 badScores[i] = detector.score(line.defective(seed, kinds[i % kinds.length]).image()).score();
             }
