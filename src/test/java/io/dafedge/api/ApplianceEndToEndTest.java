@@ -197,7 +197,8 @@ class ApplianceEndToEndTest {
         assertEquals(413, oversizedUpload());
         given().contentType("image/png").body(png).when().post("/api/v1/cameras/nope/frames")
                 .then().statusCode(404).body("error", containsString("cam1"));
-        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.name", hasItem("mqtt"));
         upload(png, "after-bad-uploads");
     }
 
