@@ -1,5 +1,9 @@
 package io.dafedge.api;
 
+import static io.dafedge.api.EndToEnd.DEMO;
+import static io.dafedge.api.EndToEnd.JSON;
+import static io.dafedge.api.EndToEnd.upload;
+import static io.dafedge.api.EndToEnd.validResult;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -10,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,14 +21,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -35,16 +33,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.networknt.schema.InputFormat;
-import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
 
+import io.dafedge.api.EndToEnd.Inbox;
+import io.dafedge.api.EndToEnd.Message;
 import io.dafedge.synth.ImageFiles;
 import io.dafedge.synth.demo.DemoDefect;
-import io.dafedge.synth.demo.DemoLine;
-import io.dafedge.synth.demo.DemoProduct;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.restassured.RestAssured;
 import io.quarkus.test.junit.QuarkusTest;
@@ -57,14 +50,8 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @QuarkusTestResource(value = LineWithModel.class, restrictToAnnotatedClass = true)
 class ApplianceEndToEndTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final DemoLine DEMO = new DemoLine(DemoProduct.FLANGE, 256, 256);
-    private static final BlockingQueue<Message> MESSAGES = new LinkedBlockingQueue<>();
+    private static final Inbox INBOX = new Inbox();
     private static MqttClient subscriber;
-    private static Schema schema;
-
-    record Message(String topic, byte[] payload, boolean retained) {
-    }
 
     @BeforeAll
     static void subscribe() throws Exception {
@@ -73,11 +60,7 @@ class ApplianceEndToEndTest {
         int port = ConfigProvider.getConfig().getValue("daf.mqtt.embedded-port", Integer.class);
         subscriber = new MqttClient("tcp://127.0.0.1:" + port, "e2e-" + UUID.randomUUID(), new MemoryPersistence());
         subscriber.connect();
-        subscriber.subscribe("daf-edge/site/#", 1,
-                (topic, m) -> MESSAGES.add(new Message(topic, m.getPayload(), m.isRetained())));
-        try (InputStream in = ApplianceEndToEndTest.class.getResourceAsStream("/mqtt/result.schema.json")) {
-            schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(in);
-        }
+        subscriber.subscribe("daf-edge/site/#", 1, (topic, m) -> INBOX.add(new Message(topic, m.getPayload())));
     }
 
     @AfterAll
@@ -88,54 +71,12 @@ class ApplianceEndToEndTest {
         }
     }
 
-    private static String upload(byte[] png, String partId) {
-        return given().contentType("image/png").body(png).queryParam("partId", partId)
-                .when().post("/api/v1/cameras/cam1/frames")
-                .then().statusCode(202).body("camera", equalTo("cam1")).body("line", equalTo("line1"))
-                .body("partId", equalTo(partId)).extract().path("resultId");
-    }
-
-    /** The next message on {@code topic} (others are kept for later calls), within 60 s. */
-    private static Message next(String topicSuffix) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        List<Message> others = new ArrayList<>();
-        try {
-            while (System.nanoTime() < end) {
-                Message m = MESSAGES.poll(1, TimeUnit.SECONDS);
-                if (m != null && m.topic().endsWith(topicSuffix)) {
-                    return m;
-                }
-                if (m != null) {
-                    others.add(m);
-                }
-            }
-        } finally {
-            MESSAGES.addAll(others);
-        }
-        throw new AssertionError("no message on *" + topicSuffix + " within 60 s");
-    }
-
-    private static JsonNode result(String resultId) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < end) {
-            Message m = next("/line1/cam1/result");
-            String text = new String(m.payload(), StandardCharsets.UTF_8);
-            JsonNode node = JSON.readTree(text);
-            if (node.path("resultId").asText().equals(resultId)) {
-                var errors = schema.validate(text, InputFormat.JSON);
-                assertTrue(errors.isEmpty(), "result matches result.schema.json: " + errors);
-                return node;
-            }
-        }
-        throw new AssertionError("no result " + resultId);
-    }
-
     @Test
     void aDefectiveUploadIsPublishedAsNokWithItsHeatMapAndListedByTheApi() throws Exception {
         byte[] png = ImageFiles.encodePng(DEMO.defective(7_000_001, DemoDefect.STAIN).image());
         String id = upload(png, "part-nok-1");
 
-        JsonNode r = result(id);
+        JsonNode r = INBOX.result("/line1/cam1/result", id);
         assertEquals("NOK", r.get("verdict").asText());
         assertEquals("part-nok-1", r.get("partId").asText());
         assertEquals("site", r.get("site").asText());
@@ -143,7 +84,7 @@ class ApplianceEndToEndTest {
         assertTrue(r.get("score").asDouble() >= r.get("threshold").asDouble());
         assertTrue(r.get("regions").size() >= 1, "a NOK part has at least one region");
         assertTrue(r.get("timingsMs").get("detect").asDouble() > 0);
-        byte[] heat = next("/line1/cam1/heatmap").payload();
+        byte[] heat = INBOX.next("/line1/cam1/heatmap").payload();
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(heat, 4));
 
         awaitListed(id);
@@ -160,7 +101,7 @@ class ApplianceEndToEndTest {
     @Test
     void aGoodUploadIsOkAndKeepsNoPictures() throws Exception {
         String id = upload(ImageFiles.encodePng(DEMO.good(7_000_002)), "part-ok-1");
-        JsonNode r = result(id);
+        JsonNode r = INBOX.result("/line1/cam1/result", id);
         assertEquals("OK", r.get("verdict").asText());
         assertEquals(0, r.get("regions").size());
         awaitListed(id);
@@ -172,9 +113,7 @@ class ApplianceEndToEndTest {
     void aFrameDroppedIntoTheHotFolderIsInspectedAndMovedToDone() throws Exception {
         Path hot = Path.of(ConfigProvider.getConfig().getValue("test.hot-folder", String.class));
         Files.write(hot.resolve("frame-1.png"), ImageFiles.encodePng(DEMO.good(7_000_003)));
-        Message m = next("/line1/" + LineWithModel.HOT + "/result");
-        JsonNode r = JSON.readTree(m.payload());
-        assertTrue(schema.validate(new String(m.payload(), StandardCharsets.UTF_8), InputFormat.JSON).isEmpty());
+        JsonNode r = validResult(INBOX.next("/line1/" + LineWithModel.HOT + "/result"));
         for (int i = 0; i < 100 && !Files.exists(hot.resolve("done").resolve("frame-1.png")); i++) {
             Thread.sleep(100);
         }
@@ -208,7 +147,7 @@ class ApplianceEndToEndTest {
         String id = given().multiPart("file", "frame.png", png, "image/png").multiPart("partId", "mp-1")
                 .when().post("/api/v1/cameras/cam1/frames").then().statusCode(202)
                 .body("partId", equalTo("mp-1")).extract().path("resultId");
-        assertEquals("mp-1", result(id).get("partId").asText());
+        assertEquals("mp-1", INBOX.result("/line1/cam1/result", id).get("partId").asText());
     }
 
     @Test
@@ -219,8 +158,7 @@ class ApplianceEndToEndTest {
                 .body("find { it.id == 'line1' }.cameras", hasItem("cam1"));
         given().when().get("/api/v1/cameras/cam1").then().statusCode(200)
                 .body("sourceState", equalTo("RUNNING")).body("queueCapacity", equalTo(8));
-        Message status = next("/status");
-        assertTrue(status.retained() || JSON.readTree(status.payload()).get("online").asBoolean());
+        Message status = INBOX.next("/status");
         assertTrue(JSON.readTree(status.payload()).get("online").asBoolean());
         given().when().get("/q/metrics").then().statusCode(200)
                 .body(containsString("daf_frames_received_total")).body(containsString("daf_queue_depth"));
