@@ -29,6 +29,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  */
 public class LineWithModel implements QuarkusTestResourceLifecycleManager {
     public static final String HOT = "hot";
+    /** Fewer parts than the appliance's 160, for time; the test parts are clear-cut enough for it. */
+    static final int TRAINING_PARTS = 48;
     public static final String STREAM = "stream";
     public static final String EXTERNAL = "external";
     /** Set only when the external services run: their absence tells a test to skip. */
@@ -58,7 +60,7 @@ public class LineWithModel implements QuarkusTestResourceLifecycleManager {
             Path root = Path.of("target", "e2e-" + System.nanoTime()).toAbsolutePath();
             Path teacher = shared.resolve("models").resolve("mobilenetv2-float-from-int8_feat.onnx");
             FirstModel.Result model = FirstModel.fitDemo(teacher, root.resolve("parts"), root.resolve("model"),
-                    msg -> { });
+                    TRAINING_PARTS, msg -> { });
             Path hot = Files.createDirectories(root.resolve(HOT));
             config.put("daf.data-dir", root.resolve("data").toString());
             config.put("daf.mqtt.embedded-port", Integer.toString(freePort()));
