@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 
 import io.dafedge.model.AnomalyMap;
+import io.dafedge.model.ConnectedComponents;
 
 /**
  * The defect regions of one map: connected components (8-connectivity, so pixels touching at a corner belong
@@ -30,33 +31,24 @@ public record Regions(List<DefectRegion> regions, int omitted) {
         int w = map.width();
         int h = map.height();
         float[] v = map.values();
-        boolean[] seen = new boolean[v.length];
-        int[] stack = new int[v.length]; // every pixel is pushed at most once
-        List<Component> found = new ArrayList<>();
-        for (int start = 0; start < v.length; start++) {
-            if (seen[start] || !(v[start] >= threshold)) {
+        boolean[] above = new boolean[v.length];
+        for (int i = 0; i < v.length; i++) {
+            above[i] = v[i] >= threshold;
+        }
+        int[] labels = new int[v.length];
+        Component[] byLabel = new Component[ConnectedComponents.label(above, w, h, labels) + 1];
+        List<Component> found = new ArrayList<>(byLabel.length - 1);
+        // in scan order, so a component is listed where its first pixel is met (ties stay in scan order)
+        for (int p = 0; p < v.length; p++) {
+            int l = labels[p];
+            if (l == 0) {
                 continue;
             }
-            Component comp = new Component(start % w, start / w);
-            seen[start] = true;
-            int top = 0;
-            stack[top++] = start;
-            while (top > 0) {
-                int p = stack[--top];
-                int px = p % w;
-                int py = p / w;
-                comp.add(px, py, v[p]);
-                for (int ny = Math.max(py - 1, 0); ny <= Math.min(py + 1, h - 1); ny++) {
-                    for (int nx = Math.max(px - 1, 0); nx <= Math.min(px + 1, w - 1); nx++) {
-                        int q = ny * w + nx;
-                        if (!seen[q] && v[q] >= threshold) {
-                            seen[q] = true;
-                            stack[top++] = q;
-                        }
-                    }
-                }
+            if (byLabel[l] == null) {
+                byLabel[l] = new Component(p % w, p / w);
+                found.add(byLabel[l]);
             }
-            found.add(comp);
+            byLabel[l].add(p % w, p / w, v[p]);
         }
         found.sort(Comparator.comparingDouble((Component c) -> c.max).reversed()); // stable: ties stay in scan order
         int kept = Math.min(maxRegions, found.size());

@@ -1,5 +1,7 @@
 package io.dafedge.train.metrics;
 
+import io.dafedge.model.ConnectedComponents;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -82,7 +84,7 @@ public final class Pro {
                     continue;
                 }
                 int[] labels = new int[image.map().length];
-                int count = Regions.label(image.mask(), image.width(), image.height(), labels);
+                int count = ConnectedComponents.label(image.mask(), image.width(), image.height(), labels);
                 if (regions + count > regionSizes.length) {
                     regionSizes = Arrays.copyOf(regionSizes, Math.max(2 * regionSizes.length, regions + count));
                 }

@@ -1,8 +1,11 @@
-package io.dafedge.train.metrics;
+package io.dafedge.model;
 
-/** Connected regions of a ground-truth mask. */
-final class Regions {
-    private Regions() {
+/**
+ * 8-connected regions of a mask: the ground truth's regions for PRO, and the defect regions of a thresholded anomaly
+ * map.
+ */
+public final class ConnectedComponents {
+    private ConnectedComponents() {
     }
 
     /**
@@ -12,7 +15,7 @@ final class Regions {
      *
      * @return the number of regions
      */
-    static int label(boolean[] mask, int width, int height, int[] labels) {
+    public static int label(boolean[] mask, int width, int height, int[] labels) {
         int[] stack = new int[mask.length]; // every pixel is pushed at most once: it is labelled when pushed
         int count = 0;
         for (int seed = 0; seed < mask.length; seed++) {
