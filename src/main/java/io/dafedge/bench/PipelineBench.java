@@ -105,6 +105,9 @@ public final class PipelineBench {
         final long arrivedNanos;
         volatile long handleNanos;
         volatile double detectMs;
+        /** The worker's time outside the inspection: the sinks' hand-off and the model lock. */
+        volatile double handOffMs;
+        volatile double postprocessMs;
         volatile long receivedNanos;
         volatile boolean failed;
         /** Inspected and received: only then is every field set and the phase told. */
@@ -126,6 +129,8 @@ public final class PipelineBench {
             }
             handleNanos = nanos;
             detectMs = result.detectMs();
+            postprocessMs = result.postprocessMs();
+            handOffMs = nanos / 1e6 - result.preprocessMs() - result.detectMs() - result.postprocessMs();
             finish(1);
         }
 
@@ -232,7 +237,7 @@ public final class PipelineBench {
                 measured.stream().filter(s -> !s.failed && s.receivedNanos == 0).count(), fps, paced,
                 of(done, s -> (s.receivedNanos - s.arrivedNanos) / 1e6), of(done, Sample::overheadMs),
                 of(fullDone, Sample::overheadMs), of(done, s -> s.detectMs), of(done, s -> s.decodeNanos / 1e6),
-                overhead / total);
+                of(done, s -> s.postprocessMs), of(done, s -> s.handOffMs), overhead / total);
     }
 
     /**

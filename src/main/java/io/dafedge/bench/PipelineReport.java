@@ -14,9 +14,12 @@ package io.dafedge.bench;
  * @param fullLoadOverheadMs the same in the throughput phase, where the next frame's decode competes for the cores
  * @param detectMs           paced phase: the detector, as the inspection reports it
  * @param decodeMs           paced phase: the PNG decode alone
+ * @param postprocessMs      paced phase: regions, overlay and thumbnail with their PNG encodings, as reported
+ * @param handOffMs          paced phase: the worker's time outside the inspection (sinks, the line's lock)
  * @param overheadShare      paced phase: overhead over decode plus handling, summed over the frames
  */
 public record PipelineReport(int frames, int warmup, long dropped, long failed, long missing, double framesPerSecond,
         double pacedPerSecond, Distribution latencyMs, Distribution overheadMs, Distribution fullLoadOverheadMs,
-        Distribution detectMs, Distribution decodeMs, double overheadShare) {
+        Distribution detectMs, Distribution decodeMs, Distribution postprocessMs, Distribution handOffMs,
+        double overheadShare) {
 }

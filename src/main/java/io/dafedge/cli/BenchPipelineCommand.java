@@ -98,6 +98,8 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         row(o, "latency arrival -> MQTT received", r.latencyMs());
         row(o, "overhead (all but the detector)", r.overheadMs());
         row(o, "  of which PNG decode", r.decodeMs());
+        row(o, "  of which post-processing", r.postprocessMs());
+        row(o, "  of which hand-off to sinks", r.handOffMs());
         row(o, "detector", r.detectMs());
         row(o, "overhead at full load", r.fullLoadOverheadMs());
         o.printf(Locale.ROOT, "  %-34s %8.1f %%%n", "overhead share of frame time", 100 * r.overheadShare());
@@ -126,6 +128,8 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         spread(j.putObject("overhead_ms_full_load"), r.fullLoadOverheadMs());
         j.put("detect_ms_median", r.detectMs().p50());
         j.put("decode_ms_median", r.decodeMs().p50());
+        j.put("postprocess_ms_median", r.postprocessMs().p50());
+        j.put("hand_off_ms_median", r.handOffMs().p50());
         j.put("overhead_share", r.overheadShare());
         j.put("dropped", r.dropped());
         j.put("failed", r.failed());

@@ -58,7 +58,8 @@ class PipelineBenchTest {
         assertEquals(0, r.dropped());
         assertEquals(0, r.failed());
         assertEquals(0, r.missing());
-        for (Distribution d : new Distribution[] {r.latencyMs(), r.overheadMs(), r.detectMs(), r.decodeMs()}) {
+        for (Distribution d : new Distribution[] {r.latencyMs(), r.overheadMs(), r.detectMs(), r.decodeMs(),
+                r.postprocessMs(), r.handOffMs()}) {
             assertEquals(12, d.count(), "every paced frame measured");
             assertTrue(d.p50() > 0 && d.p50() <= d.p99() && d.p99() <= d.max(), d.toString());
         }
