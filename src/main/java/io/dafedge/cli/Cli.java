@@ -1,6 +1,9 @@
 package io.dafedge.cli;
 
 import java.nio.file.Path;
+import java.util.logging.Level;
+
+import org.jboss.logmanager.LogContext;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -12,6 +15,15 @@ final class Cli {
 
     static int threads(Integer requested) {
         return requested != null ? Math.max(1, requested) : Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * Logs at INFO, as the appliance does. Without Quarkus nothing configures the log manager, whose default then
+     * enables TRACE for every library: their trace code runs (slowing what a benchmark measures), and Moquette's
+     * trace of an outgoing PUBLISH reads its payload buffer, so subscribers receive empty messages.
+     */
+    static void infoLogging() {
+        LogContext.getLogContext().getLogger("").setLevel(Level.INFO);
     }
 
     static Path requireTeacher(CommandSpec spec, Path teacher) {

@@ -1,0 +1,144 @@
+package io.dafedge.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.dafedge.bench.Distribution;
+import io.dafedge.bench.PipelineBench;
+import io.dafedge.bench.PipelineReport;
+import io.dafedge.model.Detector;
+import io.dafedge.model.Detectors;
+import io.dafedge.model.ModelBundle;
+import io.dafedge.model.djl.Djl;
+import io.dafedge.publish.ResultMessages;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(name = "pipeline", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Runs one camera's whole pipeline in this process with a model bundle: PNG decode, queue, "
+                + "inspection, MQTT publish through an embedded broker to a subscriber (the database writer saves "
+                + "nothing). After a warm-up, measures sustained frames/s, then latency from arrival to MQTT receipt "
+                + "at " + (int) (PipelineBench.PACED_LOAD * 100) + "%% of that rate, and the pipeline's own time per "
+                + "frame (everything but the detector).")
+public final class BenchPipelineCommand implements Callable<Integer> {
+    /** The budget for the pipeline's own time per frame. */
+    static final double OVERHEAD_BUDGET_MS = 5;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "BUNDLE_DIR", description = "Model bundle.")
+    Path model;
+
+    @Option(names = "--frames", paramLabel = "N", defaultValue = "200",
+            description = "Frames per measured phase (default: ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "20",
+            description = "Frames sent first and not measured (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--threshold", paramLabel = "SCORE", defaultValue = "1e6",
+            description = "The line's threshold; verdicts do not matter here (default: ${DEFAULT-VALUE}, all OK).")
+    float threshold;
+
+    @Option(names = "--size", paramLabel = "PX", defaultValue = "256",
+            description = "Side of the square demo frames (default: ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Detector threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--json", description = "Print one JSON object instead of the table.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        PipelineBench.Settings settings;
+        try {
+            settings = new PipelineBench.Settings(frames, warmup, threshold, size);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Cli.infoLogging();
+        PrintWriter err = spec.commandLine().getErr();
+        ModelBundle bundle = ModelBundle.open(model);
+        int n = Cli.threads(threads);
+        Djl.useThreads(n);
+        PipelineReport r;
+        try (Detector detector = Detectors.load(bundle, n)) {
+            r = PipelineBench.run(detector, bundle.id(), settings, line -> {
+                err.println(line);
+                err.flush();
+            });
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        if (json) {
+            o.println(ResultMessages.text(json(r)));
+        } else {
+            table(o, bundle, r);
+        }
+        return r.dropped() + r.failed() + r.missing() == 0 ? CliExit.OK : CliExit.PARTIAL;
+    }
+
+    private void table(PrintWriter o, ModelBundle bundle, PipelineReport r) {
+        o.printf(Locale.ROOT, "pipeline bench: %s bundle %s, %dx%d frames, %d cores, %d frames per phase after %d "
+                + "warm-up%n", bundle.method(), model, size, size, Runtime.getRuntime().availableProcessors(), r.frames(),
+                r.warmup());
+        o.printf(Locale.ROOT, "  %-34s %9.1f frames/s%n", "throughput (sustained)", r.framesPerSecond());
+        o.printf(Locale.ROOT, "  %-34s %9.1f frames/s%n", "paced phase offered", r.pacedPerSecond());
+        o.printf(Locale.ROOT, "  %-34s %9s %9s %9s%n", "ms (paced phase)", "p50", "p99", "max");
+        row(o, "latency arrival -> MQTT received", r.latencyMs());
+        row(o, "overhead (all but the detector)", r.overheadMs());
+        row(o, "  of which PNG decode", r.decodeMs());
+        row(o, "  of which post-processing", r.postprocessMs());
+        row(o, "  of which hand-off to sinks", r.handOffMs());
+        row(o, "detector", r.detectMs());
+        row(o, "overhead at full load", r.fullLoadOverheadMs());
+        o.printf(Locale.ROOT, "  %-34s %8.1f %%%n", "overhead share of frame time", 100 * r.overheadShare());
+        o.printf(Locale.ROOT, "  %-34s median %s, p99 %s%n", "overhead under " + (int) OVERHEAD_BUDGET_MS + " ms",
+                r.overheadMs().p50() < OVERHEAD_BUDGET_MS ? "yes" : "NO",
+                r.overheadMs().p99() < OVERHEAD_BUDGET_MS ? "yes" : "NO");
+        o.printf("  frames dropped %d, failed %d, result not received %d%n", r.dropped(), r.failed(), r.missing());
+    }
+
+    private static void row(PrintWriter o, String name, Distribution d) {
+        o.printf(Locale.ROOT, "  %-34s %9.2f %9.2f %9.2f%n", name, d.p50(), d.p99(), d.max());
+    }
+
+    private ObjectNode json(PipelineReport r) {
+        ObjectNode j = ResultMessages.object();
+        j.put("model", model.toString());
+        j.put("frames", r.frames());
+        j.put("warmup", r.warmup());
+        j.put("frames_per_second", r.framesPerSecond());
+        j.put("paced_frames_per_second", r.pacedPerSecond());
+        ObjectNode latency = j.putObject("latency_ms");
+        latency.put("p50", r.latencyMs().p50());
+        latency.put("p99", r.latencyMs().p99());
+        latency.put("max", r.latencyMs().max());
+        spread(j.putObject("overhead_ms"), r.overheadMs());
+        spread(j.putObject("overhead_ms_full_load"), r.fullLoadOverheadMs());
+        j.put("detect_ms_median", r.detectMs().p50());
+        j.put("decode_ms_median", r.decodeMs().p50());
+        j.put("postprocess_ms_median", r.postprocessMs().p50());
+        j.put("hand_off_ms_median", r.handOffMs().p50());
+        j.put("overhead_share", r.overheadShare());
+        j.put("dropped", r.dropped());
+        j.put("failed", r.failed());
+        j.put("missing", r.missing());
+        return j;
+    }
+
+    private static void spread(ObjectNode o, Distribution d) {
+        o.put("median", d.p50());
+        o.put("p99", d.p99());
+    }
+}
