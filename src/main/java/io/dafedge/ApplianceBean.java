@@ -93,7 +93,7 @@ public class ApplianceBean {
                 metrics, candidates);
         LineModels models = new LineModels();
         appliance = new Appliance(cameras, models, new Inspector(models::current, new Postprocess(),
-                Clock.systemUTC()), sinks, FrameSources::create);
+                Clock.systemUTC(), Inspector.picturesKept(config.store().okImages())), sinks, FrameSources::create);
         appliance.cameras().forEach(metrics::register);
         for (CameraSettings c : cameras) {
             lines.cameraConfigured(c.id(), c.line(), c.source());

@@ -190,8 +190,10 @@ public final class PipelineBench {
             models.activate(LINE, new LineModel(detector, settings.threshold(), modelId, 1));
             CameraSettings camera = new CameraSettings(CAMERA, LINE, "http", Optional.empty(), 0, 0, QUEUE);
             FrameQueue queue = new FrameQueue(CAMERA, QUEUE);
-            CameraWorker worker = new CameraWorker(camera, queue,
-                    new Inspector(models::current, new Postprocess(), Clock.systemUTC()), models,
+            // the appliance's default: only NOK frames get a thumbnail (a threshold of 0 makes every frame NOK)
+            Inspector inspector = new Inspector(models::current, new Postprocess(), Clock.systemUTC(),
+                    Inspector.picturesKept(false));
+            CameraWorker worker = new CameraWorker(camera, queue, inspector, models,
                     List.of(new ResultPublisher(mqtt, topics, true), writer));
             PipelineBench bench = new PipelineBench(pngs, queue, worker);
             MqttClient subscriber = bench.subscribe(broker.url(), topics.result(LINE, CAMERA));

@@ -16,7 +16,8 @@ import java.util.UUID;
  * @param regions        defect regions, strongest first, in original frame coordinates; empty when UNKNOWN
  * @param omittedRegions regions found beyond those listed
  * @param overlayPng     heat map over the inspected image at the map's size, regions boxed; null when UNKNOWN
- * @param thumbnailPng   the inspected image (after ROI and rotation), shrunk for storage
+ * @param thumbnailPng   the inspected image (after ROI and rotation), shrunk for storage; null when the verdict's
+ *                       pictures are not kept
  * @param preprocessMs   ROI crop and rotation
  * @param detectMs       the detector, including its own resize and normalisation; 0 when UNKNOWN
  * @param postprocessMs  regions, overlay and thumbnail, PNG encoding included

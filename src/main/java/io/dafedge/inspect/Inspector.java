@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import io.dafedge.ingest.CameraSettings;
 import io.dafedge.ingest.Frame;
@@ -21,11 +22,27 @@ public final class Inspector {
     private final Function<String, Optional<LineModel>> models;
     private final Postprocess postprocess;
     private final Clock clock;
+    private final Predicate<Verdict> thumbnails;
 
     /**
      * @param models the model a line is inspected with at this moment, by line name; empty when it has none
      */
     public Inspector(Function<String, Optional<LineModel>> models, Postprocess postprocess, Clock clock) {
+        this(models, postprocess, clock, verdict -> true);
+    }
+
+    /** The appliance's rule for whose pictures are kept: NOK always, the others when the site asks for them. */
+    public static Predicate<Verdict> picturesKept(boolean okImages) {
+        return verdict -> verdict == Verdict.NOK || okImages;
+    }
+
+    /**
+     * @param thumbnails which verdicts get a thumbnail: encoding one costs about as much as the rest of the
+     *                   post-processing, so frames whose pictures are not kept skip it
+     */
+    public Inspector(Function<String, Optional<LineModel>> models, Postprocess postprocess, Clock clock,
+            Predicate<Verdict> thumbnails) {
+        this.thumbnails = Objects.requireNonNull(thumbnails);
         this.models = Objects.requireNonNull(models);
         this.postprocess = Objects.requireNonNull(postprocess);
         this.clock = Objects.requireNonNull(clock);
@@ -54,7 +71,8 @@ public final class Inspector {
             detect = System.nanoTime() - t1;
             outcome = postprocess.run(map, model.get().threshold(), geometry, inspected);
         }
-        byte[] thumbnail = postprocess.thumbnailPng(inspected);
+        Verdict verdict = outcome == null ? Verdict.UNKNOWN : outcome.verdict();
+        byte[] thumbnail = thumbnails.test(verdict) ? postprocess.thumbnailPng(inspected) : null;
         long post = System.nanoTime() - t1 - detect;
         Instant inspectedAt = clock.instant();
         if (outcome == null) {

@@ -7,10 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import io.dafedge.DafConfig;
 import io.dafedge.inspect.DefectRegion;
 import io.dafedge.inspect.InspectionResult;
+import io.dafedge.inspect.Inspector;
 import io.dafedge.inspect.Verdict;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.panache.common.Page;
@@ -22,12 +24,12 @@ import jakarta.transaction.Transactional;
 /** Inspections in the database: stored in batches, listed newest first, their pictures kept within retention. */
 @ApplicationScoped
 public class ResultRepository {
-    private final boolean okImages;
+    private final Predicate<Verdict> picturesKept;
     private final int maxImages;
     private final int retentionDays;
 
     ResultRepository(DafConfig config) {
-        this.okImages = config.store().okImages();
+        this.picturesKept = Inspector.picturesKept(config.store().okImages());
         this.maxImages = config.store().maxImages();
         this.retentionDays = config.store().retentionDays();
     }
@@ -66,8 +68,7 @@ public class ResultRepository {
                 g.meanScore = d.meanScore();
                 i.regions.add(g);
             }
-            boolean keep = r.verdict() == Verdict.NOK || okImages;
-            i.hasImages = keep && r.thumbnailPng() != null;
+            i.hasImages = picturesKept.test(r.verdict()) && r.thumbnailPng() != null;
             i.persist();
             if (i.hasImages) {
                 ImageRecord img = new ImageRecord();

@@ -115,6 +115,28 @@ class InspectorTest {
     }
 
     @Test
+    void onlyFramesWhosePicturesAreKeptGetAThumbnail() {
+        Map<String, LineModel> models = Map.of("line-1", new LineModel(
+                new FakeDetector(draw(4, "....", "....", "..9.", "....")), 5, "model-1", 1));
+        Inspector nokOnly = new Inspector(line -> Optional.ofNullable(models.get(line)), new Postprocess(), CLOCK,
+                Inspector.picturesKept(false));
+        InspectionResult nok = nokOnly.inspect(frame("cam-1", gradient(16, 16)), camera("cam-1", null, 0));
+        assertEquals(Verdict.NOK, nok.verdict());
+        assertNotNull(nok.thumbnailPng());
+        Map<String, LineModel> calm = Map.of("line-1", new LineModel(
+                new FakeDetector(draw(4, "....", "....", "..1.", "....")), 5, "model-1", 1));
+        Inspector keepOk = new Inspector(line -> Optional.ofNullable(calm.get(line)), new Postprocess(), CLOCK,
+                Inspector.picturesKept(false));
+        InspectionResult ok = keepOk.inspect(frame("cam-1", gradient(16, 16)), camera("cam-1", null, 0));
+        assertEquals(Verdict.OK, ok.verdict());
+        assertNull(ok.thumbnailPng(), "OK pictures are not kept, so none is encoded");
+        assertNotNull(ok.overlayPng(), "the heat map is still published");
+        Inspector all = new Inspector(line -> Optional.ofNullable(calm.get(line)), new Postprocess(), CLOCK,
+                Inspector.picturesKept(true));
+        assertNotNull(all.inspect(frame("cam-1", gradient(16, 16)), camera("cam-1", null, 0)).thumbnailPng());
+    }
+
+    @Test
     void aLineWithoutModelIsUnknownWithNothingMadeUp() {
         InspectionResult r = inspector(Map.of()).inspect(frame("cam-1", gradient(40, 30)),
                 camera("cam-1", new Roi(0, 0, 20, 10), 0));
