@@ -117,7 +117,7 @@ class InspectorTest {
     @Test
     void onlyFramesWhosePicturesAreKeptGetAThumbnail() {
         Map<String, LineModel> models = Map.of("line-1", new LineModel(
-                new FakeDetector(draw(4, "....", "....", "..9.", "....")), 5, "model-1", 1));
+                new FakeDetector(draw(7, "....", "....", "..9.", "....")), 5, "model-1", 1));
         Inspector nokOnly = new Inspector(line -> Optional.ofNullable(models.get(line)), new Postprocess(), CLOCK,
                 Inspector.picturesKept(false));
         InspectionResult nok = nokOnly.inspect(frame("cam-1", gradient(16, 16)), camera("cam-1", null, 0));
