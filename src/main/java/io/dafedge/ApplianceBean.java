@@ -2,7 +2,6 @@ package io.dafedge;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -214,24 +213,12 @@ public class ApplianceBean {
         return mqtt;
     }
 
-    public ResultWriter writer() {
-        return writer;
-    }
-
     public CandidateFrames candidates() {
         return candidates;
-    }
-
-    public Topics topics() {
-        return topics;
     }
 
     /** Frames per second inspected per camera over the last status period. */
     public synchronized double rate(String camera) {
         return rates.getOrDefault(camera, 0.0);
-    }
-
-    Path dataRoot() {
-        return dataDir.root();
     }
 }
