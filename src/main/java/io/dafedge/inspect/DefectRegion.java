@@ -11,4 +11,8 @@ package io.dafedge.inspect;
  * @param meanScore the mean map value over the region
  */
 public record DefectRegion(Box box, Box mapBox, double area, float maxScore, float meanScore) {
+    /** The area in whole frame pixels, at least 1, as results and the store report it. */
+    public long pixels() {
+        return Math.max(1, Math.round(area));
+    }
 }

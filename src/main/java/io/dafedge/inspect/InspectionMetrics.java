@@ -71,7 +71,7 @@ public final class InspectionMetrics implements ResultSink {
     public void accept(InspectionResult r, Frame frame) {
         Meters m = meters(r);
         m.inspected().get(r.verdict()).increment();
-        double work = r.preprocessMs() + r.detectMs() + r.postprocessMs();
+        double work = r.workMs();
         double total = (System.nanoTime() - frame.arrivedNanos()) / 1e6;
         record(m, "queue", Math.max(0, total - work));
         record(m, "preprocess", r.preprocessMs());

@@ -30,4 +30,9 @@ public record InspectionResult(UUID resultId, String camera, String line, String
     public InspectionResult {
         regions = List.copyOf(regions);
     }
+
+    /** Time spent on the frame by the inspection thread; the rest of its time since arrival it waited. */
+    public double workMs() {
+        return preprocessMs + detectMs + postprocessMs;
+    }
 }

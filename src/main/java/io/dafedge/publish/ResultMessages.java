@@ -39,14 +39,14 @@ public final class ResultMessages {
             g.put("y", d.box().y());
             g.put("width", d.box().width());
             g.put("height", d.box().height());
-            g.put("area", Math.max(1, Math.round(d.area())));
+            g.put("area", d.pixels());
             g.put("maxScore", d.maxScore());
             g.put("meanScore", d.meanScore());
         }
         o.put("regionsOmitted", r.omittedRegions());
         ObjectNode t = o.putObject("timingsMs");
         double total = (publishedNanos - frame.arrivedNanos()) / 1e6;
-        double work = r.preprocessMs() + r.detectMs() + r.postprocessMs();
+        double work = r.workMs();
         t.put("queue", round(Math.max(0, total - work)));
         t.put("preprocess", round(r.preprocessMs()));
         t.put("detect", round(r.detectMs()));

@@ -3,6 +3,7 @@ package io.dafedge.publish;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.function.ToDoubleFunction;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -15,7 +16,7 @@ public final class StatusMessages {
 
     /** {@code rates} gives frames per second inspected per camera since the last status. */
     public static ObjectNode online(String site, Instant startedAt, Instant now, Collection<Appliance.Camera> cameras,
-            java.util.function.ToDoubleFunction<String> rates, MqttPublisher mqtt) {
+            ToDoubleFunction<String> rates, MqttPublisher mqtt) {
         ObjectNode o = ResultMessages.object();
         o.put("site", site);
         o.put("online", true);

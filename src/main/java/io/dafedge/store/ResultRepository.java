@@ -63,7 +63,7 @@ public class ResultRepository {
                 g.y = d.box().y();
                 g.width = d.box().width();
                 g.height = d.box().height();
-                g.area = Math.max(1, Math.round(d.area()));
+                g.area = d.pixels();
                 g.maxScore = d.maxScore();
                 g.meanScore = d.meanScore();
                 i.regions.add(g);
