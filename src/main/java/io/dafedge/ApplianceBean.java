@@ -37,6 +37,8 @@ import io.dafedge.store.DataDirectory;
 import io.dafedge.store.LineRepository;
 import io.dafedge.store.ResultRepository;
 import io.dafedge.store.ResultWriter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -94,6 +96,7 @@ public class ApplianceBean {
         appliance = new Appliance(cameras, models, new Inspector(models::current, new Postprocess(),
                 Clock.systemUTC(), Inspector.picturesKept(config.store().okImages())), sinks, FrameSources::create);
         appliance.cameras().forEach(metrics::register);
+        registerOutputMeters();
         for (CameraSettings c : cameras) {
             lines.cameraConfigured(c.id(), c.line(), c.source());
         }
@@ -115,6 +118,22 @@ public class ApplianceBean {
         housekeeping.scheduleAtFixedRate(this::retention, 1, 60, TimeUnit.MINUTES);
         LOG.infof("appliance running: site %s, %d camera(s) on line(s) %s", config.site(), cameras.size(),
                 appliance.lines());
+    }
+
+    /** What became of results after inspection: stored, published, or lost on the way, where Prometheus sees it. */
+    private void registerOutputMeters() {
+        FunctionCounter.builder("daf.results.stored", writer, ResultWriter::stored)
+                .description("results written to the database").register(registry);
+        FunctionCounter.builder("daf.results.store.dropped", writer, ResultWriter::dropped)
+                .description("results never stored: the store queue was full, or the appliance stopped").register(registry);
+        Gauge.builder("daf.results.store.pending", writer, ResultWriter::pending)
+                .description("results waiting for the database").register(registry);
+        FunctionCounter.builder("daf.mqtt.published", mqtt, MqttPublisher::published)
+                .description("messages the broker took").register(registry);
+        FunctionCounter.builder("daf.mqtt.failed", mqtt, MqttPublisher::failed)
+                .description("messages lost: offline buffer full or failed in flight").register(registry);
+        Gauge.builder("daf.mqtt.connected", mqtt, m -> m.connected() ? 1 : 0)
+                .description("1 while connected to the broker").register(registry);
     }
 
     /** The configured cameras, or the demo camera on the demo line when none is configured. */

@@ -10,7 +10,6 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.FetchType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Index;
-import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
 
 /**
@@ -20,19 +19,22 @@ import jakarta.persistence.Table;
 @Entity
 @Table(name = "inspection_image", indexes = @Index(name = "image_time", columnList = "inspectedAt"))
 public class ImageRecord extends PanacheEntityBase {
+    /**
+     * Column size of a picture. Plain binary columns rather than LOBs: on PostgreSQL a LOB is a large object that
+     * outlives its row when the retention limit deletes it, a bytea goes with it.
+     */
+    private static final int MAX_PNG_BYTES = 16 * 1024 * 1024;
     /** The inspection's id. */
     @Id
     public UUID id;
     @Column(nullable = false)
     public Instant inspectedAt;
     /** The inspected image, downscaled, PNG. */
-    @Lob
     @Basic(fetch = FetchType.LAZY)
-    @Column(nullable = false)
+    @Column(nullable = false, length = MAX_PNG_BYTES)
     public byte[] thumbnail;
     /** The heat map over the inspected image with the region boxes, PNG. */
-    @Lob
     @Basic(fetch = FetchType.LAZY)
-    @Column(nullable = false)
+    @Column(nullable = false, length = MAX_PNG_BYTES)
     public byte[] heatmap;
 }

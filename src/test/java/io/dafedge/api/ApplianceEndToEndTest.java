@@ -161,7 +161,9 @@ class ApplianceEndToEndTest {
         Message status = INBOX.next("/status");
         assertTrue(JSON.readTree(status.payload()).get("online").asBoolean());
         given().when().get("/q/metrics").then().statusCode(200)
-                .body(containsString("daf_frames_received_total")).body(containsString("daf_queue_depth"));
+                .body(containsString("daf_frames_received_total")).body(containsString("daf_queue_depth"))
+                .body(containsString("daf_results_stored_total")).body(containsString("daf_results_store_dropped_total"))
+                .body(containsString("daf_mqtt_failed_total")).body(containsString("daf_mqtt_connected 1.0"));
         given().when().get("/q/openapi").then().statusCode(200)
                 .body(containsString("/api/v1/inspections")).body(containsString("/api/v1/cameras/{camera}/frames"));
     }
