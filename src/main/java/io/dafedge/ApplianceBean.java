@@ -13,6 +13,7 @@ import java.util.OptionalDouble;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.jboss.logging.Logger;
@@ -88,7 +89,8 @@ public class ApplianceBean {
         List<CameraSettings> cameras = cameraSettings(config);
         startMqtt();
         writer = new ResultWriter(STORE_QUEUE, results::saveAll);
-        candidates = new CandidateFrames(dataDir.root().resolve("lines"), CANDIDATES_PER_LINE);
+        candidates = new CandidateFrames(dataDir.root().resolve("lines"), CANDIDATES_PER_LINE,
+                cameras.stream().collect(Collectors.toMap(CameraSettings::id, c -> c)));
         InspectionMetrics metrics = new InspectionMetrics(registry);
         List<ResultSink> sinks = List.of(new ResultPublisher(mqtt, topics, config.mqtt().heatmaps()), writer,
                 metrics, candidates);

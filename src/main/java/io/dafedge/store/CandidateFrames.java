@@ -9,26 +9,34 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.Logger;
 
+import io.dafedge.ingest.CameraSettings;
 import io.dafedge.ingest.Frame;
+import io.dafedge.inspect.FrameGeometry;
 import io.dafedge.inspect.InspectionResult;
 import io.dafedge.inspect.ResultSink;
 import io.dafedge.inspect.Verdict;
+import io.dafedge.synth.Image;
 import io.dafedge.synth.ImageFiles;
 
 /**
  * Keeps the frames of lines that have no model yet as candidate good images ({@code lines/<line>/collected/}), the
- * material of the line's first training run; at most {@code limit} per line, the rest are counted and not kept.
+ * material of the line's first training run; at most {@code limit} per line, the rest are counted and not kept. A
+ * frame is kept as its camera's model would see it (ROI cropped, rotated), so a model trained on them fits the
+ * frames it will inspect.
  */
 public final class CandidateFrames implements ResultSink {
     private static final Logger LOG = Logger.getLogger(CandidateFrames.class);
 
     private final Path linesDir;
     private final int limit;
+    private final Map<String, CameraSettings> cameras;
     private final Map<String, AtomicInteger> kept = new ConcurrentHashMap<>();
 
-    public CandidateFrames(Path linesDir, int limit) {
+    /** @param cameras the appliance's cameras by id */
+    public CandidateFrames(Path linesDir, int limit, Map<String, CameraSettings> cameras) {
         this.linesDir = linesDir;
         this.limit = limit;
+        this.cameras = Map.copyOf(cameras);
     }
 
     @Override
@@ -43,7 +51,9 @@ public final class CandidateFrames implements ResultSink {
         }
         try {
             Files.createDirectories(dir);
-            ImageFiles.writePng(dir.resolve(r.camera() + "-" + r.resultId() + ".png"), frame.image());
+            Image image = frame.image();
+            Image inspected = FrameGeometry.of(cameras.get(r.camera()), image.width, image.height).inspected(image);
+            ImageFiles.writePng(dir.resolve(r.camera() + "-" + r.resultId() + ".png"), inspected);
             n.incrementAndGet();
         } catch (IOException e) {
             LOG.warnf("line %s: candidate frame %s not kept: %s", r.line(), r.resultId(), e.getMessage());
