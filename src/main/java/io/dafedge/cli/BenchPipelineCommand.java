@@ -68,7 +68,6 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        Cli.infoLogging();
         PrintWriter err = spec.commandLine().getErr();
         ModelBundle bundle = ModelBundle.open(model);
         int n = Cli.threads(threads);

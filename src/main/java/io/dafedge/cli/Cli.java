@@ -8,7 +8,7 @@ import org.jboss.logmanager.LogContext;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
-/** Option handling shared by the model commands. */
+/** Option handling and set-up shared by the commands. */
 final class Cli {
     private Cli() {
     }
@@ -18,9 +18,10 @@ final class Cli {
     }
 
     /**
-     * Logs at INFO, as the appliance does. Without Quarkus nothing configures the log manager, whose default then
-     * enables TRACE for every library: their trace code runs (slowing what a benchmark measures), and Moquette's
-     * trace of an outgoing PUBLISH reads its payload buffer, so subscribers receive empty messages.
+     * Logs at INFO, as the appliance does; for the commands that run without Quarkus. Nothing else configures the
+     * log manager for them, whose default then enables TRACE for every library: their trace code runs (slowing what
+     * a benchmark or a training run does), and Moquette's trace of an outgoing PUBLISH reads its payload buffer, so
+     * subscribers receive empty messages.
      */
     static void infoLogging() {
         LogContext.getLogContext().getLogger("").setLevel(Level.INFO);

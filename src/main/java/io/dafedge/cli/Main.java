@@ -1,5 +1,7 @@
 package io.dafedge.cli;
 
+import java.util.List;
+
 import io.dafedge.model.ModelException;
 import io.dafedge.train.DatasetException;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -21,6 +23,12 @@ public final class Main {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new RootCommand());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionStrategy(parsed -> {
+            if (!bootsQuarkus(parsed)) {
+                Cli.infoLogging();
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             // expected failures (bad input, missing folders) get one clear line, not a stack trace
             line.getErr().println(line.getColorScheme().errorText("error: " + ex.getMessage()));
@@ -31,5 +39,12 @@ public final class Main {
             return ex instanceof ModelException || ex instanceof DatasetException ? CliExit.BAD_INPUT : CliExit.FAILED;
         });
         return cl;
+    }
+
+    /** The appliance (no subcommand, or {@code serve}) gets its logging from Quarkus' configuration. */
+    private static boolean bootsQuarkus(CommandLine.ParseResult parsed) {
+        List<CommandLine> chain = parsed.asCommandLineList();
+        Object command = chain.get(chain.size() - 1).getCommand();
+        return command instanceof RootCommand || command instanceof ServeCommand;
     }
 }
