@@ -93,6 +93,15 @@ public final class TrainCommand implements Callable<Integer> {
             description = "DAF: per-channel scaling before SSIM: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Normalisation normalisation;
 
+    @Option(names = "--prune", paramLabel = "MAPPER", defaultValue = "none",
+            description = "DAF: prune while training: none, or rule (pattern pruning for 3x3 kernels, block-punched"
+                    + " for the others, chosen from each layer's shape) (default: ${DEFAULT-VALUE}).")
+    String prune;
+
+    @Option(names = "--sparsity", paramLabel = "S", defaultValue = "0.75",
+            description = "DAF with --prune: fraction of each pruned layer's weights removed (default: ${DEFAULT-VALUE}).")
+    double sparsity;
+
     enum Method { daf, patchcore, padim }
 
     static final double DEFAULT_MINUTES = 30;
@@ -123,6 +132,17 @@ public final class TrainCommand implements Callable<Integer> {
         return CliExit.OK;
     }
 
+    /** The sparsity --prune asks for; the mappers that time kernels on this machine are not there yet. */
+    private double pruneSparsity() {
+        return switch (prune) {
+            case "none" -> 0;
+            case "rule" -> sparsity;
+            case "auto", "search" -> throw new ParameterException(spec.commandLine(), "--prune " + prune
+                    + " needs the compiled kernels to time schemes with; use --prune rule");
+            default -> throw new ParameterException(spec.commandLine(), "--prune takes none or rule, not " + prune);
+        };
+    }
+
     private ModelBundle trainDaf(Path teacherFile, Preprocessing pre, List<Path> images, int threads, PrintWriter err)
             throws Exception {
         StrategyMix mix;
@@ -143,7 +163,7 @@ public final class TrainCommand implements Callable<Integer> {
                         + " for DAF and --crop at most --size");
             }
             settings = new DafTrainer.Settings(minutes, epochs, batch, crop, Schedule.reference(learningRate), WEIGHT_DECAY,
-                    strategy, mix, normalisation, seed, threads);
+                    strategy, mix, normalisation, seed, threads, pruneSparsity());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -30,6 +30,7 @@ import io.dafedge.model.daf.DafLoss;
 import io.dafedge.model.daf.DafNetwork;
 import io.dafedge.model.daf.Normalisation;
 import io.dafedge.model.djl.Djl;
+import io.dafedge.prune.GradualPruning;
 import io.dafedge.synth.AnomalySynthesizer;
 import io.dafedge.synth.Image;
 import io.dafedge.synth.ImageFiles;
@@ -50,8 +51,12 @@ import io.dafedge.synth.StrategyMix;
 public final class DafTrainer {
     /** What a run is asked to do. Exactly one of {@code minutes} and {@code epochs} is set. */
     public record Settings(Double minutes, Integer epochs, int batch, int crop, Schedule schedule, float weightDecay,
-                           String strategy, StrategyMix mix, Normalisation normalisation, long seed, int threads) {
+                           String strategy, StrategyMix mix, Normalisation normalisation, long seed, int threads,
+                           double sparsity) {
         public Settings {
+            if (!(sparsity >= 0 && sparsity < 1)) {
+                throw new IllegalArgumentException("sparsity must be in [0, 1), 0 for no pruning");
+            }
             if (crop != 0 && (crop < MIN_SIDE || crop % 16 != 0)) {
                 throw new IllegalArgumentException("crop must be 0 (whole image) or a multiple of 16 of at least "
                         + MIN_SIDE);
@@ -173,6 +178,9 @@ public final class DafTrainer {
         Optimizer optimizer = Optimizer.adamW().optLearningRateTracker(lr).optWeightDecays(settings.weightDecay())
                 .setRescaleGrad(1f).build();
         Map<String, Parameter> parameters = network.parameters();
+        // the boost heads only serve training: pruning them would cost accuracy and save no inference time
+        GradualPruning pruning = settings.sparsity() > 0
+                ? GradualPruning.rule(parameters, name -> !name.startsWith("boost"), settings.sparsity()) : null;
         DafLoss loss = new DafLoss(settings.normalisation());
         AnomalySynthesizer synthesizer = new AnomalySynthesizer(settings.mix());
         SplittableRandom order = new SplittableRandom(settings.seed() ^ 0x5DEECE66DL);
@@ -209,6 +217,9 @@ public final class DafTrainer {
                 }
             } else {
                 consecutive = 0;
+                if (pruning != null) {
+                    pruning.afterUpdate(parameters, fraction[0]);
+                }
                 float[] terms = result.terms();
                 for (int i = 0; i < terms.length; i++) {
                     sums[i] += terms[i];
@@ -250,6 +261,9 @@ public final class DafTrainer {
         summary.put("epochs", Math.round(step * 100.0 / stepsPerEpoch) / 100.0);
         summary.put("seconds_training", Math.round((System.nanoTime() - trainStart) / 1e8) / 10.0);
         summary.put("threads", settings.threads());
+        if (pruning != null) {
+            summary.set("pruning", pruning.toJson(parameters));
+        }
         return summary;
     }
 

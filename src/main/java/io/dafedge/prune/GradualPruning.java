@@ -1,0 +1,115 @@
+package io.dafedge.prune;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+import io.dafedge.model.ModelBundle;
+
+/**
+ * Gradual magnitude pruning during training (Zhu and Gupta, 2017): from {@link #START} to {@link #END} of the
+ * budget the masks are chosen anew {@link #UPDATES} times, each time closer to the final rates on a cubic ramp (fast
+ * at first, while the network can still recover); after {@link #END} they stay, and the rest of the budget
+ * fine-tunes the kept weights. Pruned weights are set to zero after every optimiser update, since the optimiser's
+ * moments and weight decay would otherwise bring them back.
+ */
+public final class GradualPruning {
+    static final double START = 0.2;
+    static final double END = 0.7;
+    static final int UPDATES = 10;
+
+    private final List<LayerScheme> schemes;
+    private final double target;
+    private final Map<String, NDArray> masks = new HashMap<>();
+    private int updatesDone;
+
+    private GradualPruning(List<LayerScheme> schemes, double target) {
+        this.schemes = List.copyOf(schemes);
+        this.target = target;
+    }
+
+    /**
+     * Schemes by {@link RuleMapper} for every convolution weight among {@code parameters} that {@code pruned}
+     * accepts (the inference graph's layers; training-only heads gain nothing from pruning).
+     */
+    public static GradualPruning rule(Map<String, Parameter> parameters, Predicate<String> pruned, double target) {
+        List<LayerScheme> schemes = new ArrayList<>();
+        parameters.forEach((name, p) -> {
+            NDArray w = p.getArray();
+            if (p.getType() == Parameter.Type.WEIGHT && w.getShape().dimension() == 4 && pruned.test(name)) {
+                long[] s = w.getShape().getShape();
+                schemes.add(RuleMapper.map(name, new int[] {(int) s[0], (int) s[1], (int) s[2], (int) s[3]}, target));
+            }
+        });
+        return new GradualPruning(schemes, target);
+    }
+
+    public List<LayerScheme> schemes() {
+        return schemes;
+    }
+
+    /** How far along the ramp the masks are at {@code fraction} of the budget, in [0, 1]. */
+    static double progress(double fraction) {
+        double t = Math.min(1, Math.max(0, (fraction - START) / (END - START)));
+        return 1 - Math.pow(1 - t, 3);
+    }
+
+    /**
+     * Call after each optimiser update with the fraction of the budget used: chooses new masks when the next of the
+     * ramp's points is reached, then zeroes the pruned weights.
+     */
+    public void afterUpdate(Map<String, Parameter> parameters, double fraction) {
+        int due = fraction < START ? 0 : 1 + (int) Math.min(UPDATES, Math.floor((fraction - START)
+                / (END - START) * UPDATES));
+        if (due > updatesDone) {
+            double progress = progress(fraction);
+            for (LayerScheme s : schemes) {
+                NDArray w = parameters.get(s.parameter()).getArray();
+                float[] mask = s.mask(w.toFloatArray(), progress);
+                if (mask != null) {
+                    NDArray old = masks.put(s.parameter(), w.getManager().create(mask, w.getShape()));
+                    if (old != null) {
+                        old.close();
+                    }
+                }
+            }
+            updatesDone = due;
+        }
+        masks.forEach((name, mask) -> parameters.get(name).getArray().muli(mask));
+    }
+
+    /** The scheme and what it reached, per layer and in all, for the bundle's manifest. */
+    public ObjectNode toJson(Map<String, Parameter> parameters) {
+        ObjectNode o = ModelBundle.JSON.createObjectNode();
+        o.put("mapper", "rule");
+        o.put("method", "gradual magnitude, cubic ramp from " + START + " to " + END + " of the budget, "
+                + UPDATES + " mask updates, then masked fine-tuning");
+        o.put("target_sparsity", target);
+        long total = 0;
+        long zeros = 0;
+        var layers = o.putArray("layers");
+        for (LayerScheme s : schemes) {
+            ObjectNode l = s.toJson();
+            float[] w = parameters.get(s.parameter()).getArray().toFloatArray();
+            long z = 0;
+            for (float v : w) {
+                if (v == 0f) {
+                    z++;
+                }
+            }
+            l.put("sparsity", Math.round(1000.0 * z / w.length) / 1000.0);
+            layers.add(l);
+            total += w.length;
+            zeros += z;
+        }
+        o.put("weights_in_pruned_layers", total);
+        o.put("sparsity", total == 0 ? 0 : Math.round(1000.0 * zeros / total) / 1000.0);
+        return o;
+    }
+}
