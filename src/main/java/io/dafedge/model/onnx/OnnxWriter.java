@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 import io.dafedge.model.onnx.OnnxAttribute.Type;
 import io.dafedge.model.onnx.OnnxValueInfo.Dim;
@@ -159,15 +161,16 @@ public final class OnnxWriter {
     /**
      * Writes the model to {@code file} all at once: into a hidden temporary file beside it, renamed into place when
      * complete, so a reader never sees half a model and a failure leaves nothing behind. Creates missing parent
-     * folders; replaces an existing file.
+     * folders; replaces an existing file. The file gets the permissions of any new file (not those of
+     * {@link Files#createTempFile}, readable by its owner only).
      */
     public void write(Path file) throws IOException {
         byte[] bytes = toBytes();
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, "." + file.getFileName() + ".", ".partial");
+        Path tmp = parent.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".partial");
         try {
-            Files.write(tmp, bytes);
+            Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);

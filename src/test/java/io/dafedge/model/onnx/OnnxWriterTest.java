@@ -177,6 +177,10 @@ class OnnxWriterTest {
         w.write(file);
         assertArrayEquals(w.toBytes(), Files.readAllBytes(file));
         assertEquals(List.of(file), listing(file.getParent()), "no temporary file left");
+        Path plain = Files.writeString(tmp.resolve("sub/plain"), "x");
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(file),
+                "the permissions of any new file");
+        Files.delete(plain);
 
         Path notAFolder = Files.writeString(tmp.resolve("plain-file"), "x");
         assertThrows(IOException.class, () -> w.write(notAFolder.resolve("tiny.onnx")));
