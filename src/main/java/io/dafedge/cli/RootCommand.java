@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
         description = "Defect-inspection appliance: DAF anomaly detection at the factory edge.%n"
                 + "With no subcommand, runs the appliance (same as 'serve').",
         subcommands = {ServeCommand.class, SynthCommand.class, TrainCommand.class, EvalCommand.class,
-                BenchCommand.class})
+                BenchCommand.class, ExportCommand.class})
 public final class RootCommand implements Callable<Integer> {
     @Mixin
     ServeCommand.Options serve = new ServeCommand.Options();

@@ -19,17 +19,8 @@ public final class Maps {
      * pixel repeated), which the published DAF, PatchCore and PaDiM code uses to smooth the anomaly map.
      */
     public static float[] gaussianBlur(float[] map, int w, int h, double sigma) {
-        int radius = (int) (4 * sigma + 0.5);
-        float[] kernel = new float[2 * radius + 1];
-        double sum = 0;
-        for (int i = -radius; i <= radius; i++) {
-            double v = StrictMath.exp(-0.5 * i * i / (sigma * sigma));
-            kernel[i + radius] = (float) v;
-            sum += v;
-        }
-        for (int i = 0; i < kernel.length; i++) {
-            kernel[i] /= (float) sum;
-        }
+        float[] kernel = gaussianKernel(sigma);
+        int radius = kernel.length / 2;
         float[] tmp = new float[w * h];
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
@@ -51,6 +42,22 @@ public final class Maps {
             }
         }
         return out;
+    }
+
+    /** The normalised 1-D kernel {@link #gaussianBlur} applies along each axis: {@code 2 r + 1} taps, r = 4 sigma. */
+    public static float[] gaussianKernel(double sigma) {
+        int radius = (int) (4 * sigma + 0.5);
+        float[] kernel = new float[2 * radius + 1];
+        double sum = 0;
+        for (int i = -radius; i <= radius; i++) {
+            double v = StrictMath.exp(-0.5 * i * i / (sigma * sigma));
+            kernel[i + radius] = (float) v;
+            sum += v;
+        }
+        for (int i = 0; i < kernel.length; i++) {
+            kernel[i] /= (float) sum;
+        }
+        return kernel;
     }
 
     /** SciPy's 'reflect' (d c b a | a b c d | d c b a): the edge pixel is repeated. */

@@ -81,12 +81,20 @@ public final class ModelBundle {
 
     /** Opens the bundle's copy of the teacher, checking it is the file the model was trained with. */
     public OnnxTeacher openTeacher(int threads) throws ModelException {
+        return OnnxTeacher.open(teacherFile(), threads);
+    }
+
+    /** The bundle's copy of the teacher, checked against the SHA-256 the manifest records. */
+    public Path teacherFile() throws ModelException {
         Path file = dir.resolve(TEACHER);
+        if (!Files.isRegularFile(file)) {
+            throw new ModelException("bundle " + dir + " has no " + TEACHER);
+        }
         String expected = manifest.path("teacher").path("sha256").asText();
-        if (Files.isRegularFile(file) && !OnnxTeacher.sha256(file).equals(expected)) {
+        if (!OnnxTeacher.sha256(file).equals(expected)) {
             throw new ModelException(file + " does not match the SHA-256 in " + MANIFEST + " (" + expected + ")");
         }
-        return OnnxTeacher.open(file, threads);
+        return file;
     }
 
     public Npy.Array array(String name) throws ModelException {

@@ -7,6 +7,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.norm.BatchNorm;
+import io.dafedge.model.djl.OnnxNetwork;
+import io.dafedge.model.onnx.OnnxGraphBuilder;
+import io.dafedge.model.onnx.OnnxWriter.Attribute;
 
 /**
  * Batch normalisation over channels followed by ReLU, with PyTorch's BatchNorm2d defaults: scale 1, shift 0,
@@ -45,5 +48,13 @@ final class BatchNormRelu {
     NDArray apply(NDArray x, boolean training) {
         return BatchNorm.batchNorm(x, runningMean.getArray(), runningVar.getArray(), gamma.getArray(),
                 beta.getArray(), 1, MOMENTUM, EPS, training).singletonOrThrow().maximum(0f);
+    }
+
+    /** {@link #apply} in inference as ONNX BatchNormalization (running statistics) and Relu; returns the output. */
+    String export(OnnxGraphBuilder g, String out, String in) {
+        List<String> inputs = List.of(in, OnnxNetwork.initializer(g, gamma), OnnxNetwork.initializer(g, beta),
+                OnnxNetwork.initializer(g, runningMean), OnnxNetwork.initializer(g, runningVar));
+        String normalised = g.op("BatchNormalization", out + "/bn", inputs, Attribute.of("epsilon", EPS));
+        return g.op("Relu", out, List.of(normalised));
     }
 }

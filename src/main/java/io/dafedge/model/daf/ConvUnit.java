@@ -9,6 +9,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
+import io.dafedge.model.djl.OnnxNetwork;
+import io.dafedge.model.onnx.OnnxGraphBuilder;
+import io.dafedge.model.onnx.OnnxWriter.Attribute;
 
 /**
  * One same-size convolution of DAF's own layers (fusion, decoder, boost heads): stride 1, zero padding
@@ -40,6 +43,15 @@ final class ConvUnit {
         Shape unit = new Shape(1, 1);
         return Conv2d.conv2d(x, weight.getArray(), bias == null ? null : bias.getArray(), unit, new Shape(pad, pad),
                 unit, 1).singletonOrThrow();
+    }
+
+    /** {@link #apply} as an ONNX Conv holding the current weights; returns the output's name. */
+    String export(OnnxGraphBuilder g, String out, String in) {
+        String w = OnnxNetwork.initializer(g, weight);
+        List<String> inputs = bias == null ? List.of(in, w) : List.of(in, w, OnnxNetwork.initializer(g, bias));
+        int pad = kernel / 2;
+        return g.op("Conv", out, inputs, Attribute.ints("kernel_shape", kernel, kernel),
+                Attribute.ints("pads", pad, pad, pad, pad));
     }
 
     /** Multiply-accumulates for an output of {@code h x w} pixels. */

@@ -17,6 +17,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import io.dafedge.model.ModelException;
 import io.dafedge.model.djl.OnnxNetwork;
+import io.dafedge.model.onnx.OnnxGraphBuilder;
+import io.dafedge.model.onnx.OnnxWriter.Attribute;
 
 /**
  * DAF's trained part: the student (the teacher's structure, randomly initialised), the fusion of the three
@@ -142,6 +144,125 @@ public final class DafNetwork {
             boosts.add(boostOuts.get(l).apply(hidden).getNDArrayInternal().sigmoid());
         }
         return new Output(List.of(s.get(0), s.get(1), s.get(2)), List.copyOf(d), segmentation, List.copyOf(boosts));
+    }
+
+    /** The values {@link #export} adds: the discrepancy maps of the three levels and the segmentation map. */
+    record Exported(List<String> discrepancies, String segmentation) {
+    }
+
+    /**
+     * {@link #forward} in inference, as ONNX ops (operator set 17) with the current weights: the student on
+     * {@code image} ({@code side x side}), the discrepancies against the teacher's values, fusion and decoder, op for
+     * op. The boost heads are left out: only training uses them.
+     */
+    Exported export(OnnxGraphBuilder g, String image, int side, List<String> teacher) {
+        List<String> s = student.export(g.scope("student"), image);
+        List<String> d = new ArrayList<>(3);
+        for (int l = 0; l < 3; l++) {
+            d.add(discrepancy.export(g.scope("discrepancy" + (l + 1)), s.get(l), teacher.get(l), channels[l]));
+        }
+        OnnxGraphBuilder h = g.scope("head");
+        String fused = fusionNorm.export(h, "fusion", fusion.export(h, "fusion/conv", exportFuse(h, d, side)));
+        String x = concat(h, "decoder16/in", exportResize(h, "fused16", fused, side, 4, 16, 1), s.get(2));
+        x = decode16Norm.export(h, "decoder16", decode16.export(h, "decoder16/conv",
+                exportResize(h, "decoder16/up", x, side, 16, 8, 1)));
+        String spread = h.op("DepthToSpace", "decoder8/spread",
+                List.of(decode8.export(h, "decoder8/conv", concat(h, "decoder8/in", x, s.get(1)))),
+                Attribute.of("blocksize", 2L), Attribute.of("mode", "CRD"));
+        x = decode8Norm.export(h, "decoder8", spread);
+        x = decode4Norm.export(h, "decoder4", decode4.export(h, "decoder4/conv",
+                exportResize(h, "decoder4/up", concat(h, "decoder4/in", x, s.get(0)), side, 4, 2, 1)));
+        String logits = head.export(h, "logits", exportResize(h, "head/up", x, side, 2, 1, 1));
+        return new Exported(d, h.op("Sigmoid", "segmentation", List.of(logits)));
+    }
+
+    /** {@link #fuse} as ONNX ops: nearest upsampling to stride 4, Tile (and Slice) to {@code c3} channels, sum. */
+    private String exportFuse(OnnxGraphBuilder g, List<String> d, int side) {
+        String sum = null;
+        for (int l = 0; l < 3; l++) {
+            String level = "fuse" + (l + 1);
+            String x = exportResize(g, level + "/up", d.get(l), side, 4 << l, 4, 0);
+            int c = channels[l];
+            if (c != channels[2]) {
+                int copies = (channels[2] + c - 1) / c;
+                x = g.op("Tile", level + "/tiled", List.of(x, g.longs(level + "/repeats", 1, copies, 1, 1)));
+                if (copies * c != channels[2]) {
+                    x = g.op("Slice", level + "/cut", List.of(x, g.longs(level + "/starts", 0),
+                            g.longs(level + "/ends", channels[2]), g.longs(level + "/axes", 1)));
+                }
+            }
+            sum = sum == null ? x : g.op("Add", level + "/sum", List.of(sum, x));
+        }
+        return sum;
+    }
+
+    private static String concat(OnnxGraphBuilder g, String out, String a, String b) {
+        return g.op("Concat", out, List.of(a, b), Attribute.of("axis", 1L));
+    }
+
+    /**
+     * {@link #resize} as ONNX ops, for a square value of side {@code side / from} made {@code side / to}. Mode 0 is
+     * PyTorch's nearest ({@code floor(dst / scale)}: ONNX Resize, asymmetric, floor); mode 1 bilinear with
+     * half-pixel centres and sources clamped to the edge (ONNX Resize, half_pixel) when enlarging. When shrinking,
+     * DJL's bilinear interpolation on the PyTorch engine antialiases (measured: 8 to 2 pixels averages over 6 inputs
+     * per output, not 2), which ONNX's Resize offers only from operator set 18 on: the same filter is applied as two
+     * MatMuls with {@link #antialiasWeights}. Nothing is added when the sides agree.
+     */
+    static String exportResize(OnnxGraphBuilder g, String out, String x, int side, int from, int to, int mode) {
+        if (from == to) {
+            return x;
+        }
+        int in = side / from;
+        int size = side / to;
+        if (mode == 1 && size < in) {
+            float[] weights = antialiasWeights(in, size);
+            float[] transposed = new float[weights.length];
+            for (int i = 0; i < size; i++) {
+                for (int j = 0; j < in; j++) {
+                    transposed[j * size + i] = weights[i * in + j];
+                }
+            }
+            String columns = g.op("MatMul", out + "/columns", List.of(x,
+                    g.floats(out + "/column_weights", new long[] {in, size}, transposed)));
+            return g.op("MatMul", out, List.of(g.floats(out + "/row_weights", new long[] {size, in}, weights),
+                    columns));
+        }
+        float factor = (float) from / to;
+        String scales = g.floats(out + "/scales", new long[] {4}, 1, 1, factor, factor);
+        Attribute[] attributes = mode == 0
+                ? new Attribute[] {Attribute.of("mode", "nearest"),
+                        Attribute.of("coordinate_transformation_mode", "asymmetric"),
+                        Attribute.of("nearest_mode", "floor")}
+                : new Attribute[] {Attribute.of("mode", "linear"),
+                        Attribute.of("coordinate_transformation_mode", "half_pixel")};
+        return g.op("Resize", out, List.of(x, "", scales), attributes);
+    }
+
+    /**
+     * The weight of every input pixel of one axis in each output pixel when PyTorch's antialiased bilinear
+     * interpolation (align_corners false) shrinks the axis from {@code in} to {@code out} pixels: a triangle filter
+     * stretched by the scale {@code in / out}, centred on the output pixel, cut at the edges and normalised to sum 1.
+     * Row-major {@code (out, in)}.
+     */
+    static float[] antialiasWeights(int in, int out) {
+        double scale = (double) in / out;
+        float[] weights = new float[out * in];
+        for (int i = 0; i < out; i++) {
+            double centre = scale * (i + 0.5);
+            // the same truncating casts as PyTorch's window bounds
+            int lo = Math.max((int) (centre - scale + 0.5), 0);
+            int hi = Math.min((int) (centre + scale + 0.5), in);
+            double[] w = new double[hi - lo];
+            double total = 0;
+            for (int j = lo; j < hi; j++) {
+                w[j - lo] = Math.max(0, 1 - Math.abs((j - centre + 0.5) / scale));
+                total += w[j - lo];
+            }
+            for (int j = lo; j < hi; j++) {
+                weights[i * in + j] = (float) (w[j - lo] / total);
+            }
+        }
+        return weights;
     }
 
     private static NDArray concat(NDArray a, NDArray b) {

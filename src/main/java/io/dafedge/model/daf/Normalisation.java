@@ -1,6 +1,9 @@
 package io.dafedge.model.daf;
 
+import java.util.List;
+
 import ai.djl.ndarray.NDArray;
+import io.dafedge.model.onnx.OnnxGraphBuilder;
 
 /**
  * How {@code n()} scales each channel of a feature map before SSIM: {@code (x - shift) / divisor}, with both taken
@@ -44,6 +47,20 @@ public enum Normalisation {
             case MAX -> x.div(max.add(EPS));
             case MIN_MAX -> x.sub(min).div(max.sub(min).add(EPS));
             case MAX_ABS -> x.div(min.abs().maximum(max.abs()).add(EPS));
+        };
+    }
+
+    /** The same as ONNX ops on the values named {@code x}, {@code min} and {@code max}; returns {@code out}'s name. */
+    String export(OnnxGraphBuilder g, String out, String x, String min, String max) {
+        String eps = g.scalar(EPS);
+        String divisor = out + "/divisor";
+        return switch (this) {
+            case MAX -> g.op("Div", out, List.of(x, g.op("Add", divisor, List.of(max, eps))));
+            case MIN_MAX -> g.op("Div", out, List.of(g.op("Sub", out + "/shifted", List.of(x, min)),
+                    g.op("Add", divisor, List.of(g.op("Sub", out + "/range", List.of(max, min)), eps))));
+            case MAX_ABS -> g.op("Div", out, List.of(x, g.op("Add", divisor, List.of(g.op("Max", out + "/largest",
+                    List.of(g.op("Abs", out + "/abs_min", List.of(min)), g.op("Abs", out + "/abs_max", List.of(max)))),
+                    eps))));
         };
     }
 }

@@ -7,6 +7,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
+import io.dafedge.model.onnx.OnnxGraphBuilder;
+import io.dafedge.model.onnx.OnnxWriter.Attribute;
 
 /** ONNX Conv over two spatial axes, grouped (depthwise) or not; {@code bias} is null when the node has none. */
 record ConvLayer(String input, String output, Parameter weight, Parameter bias, long[] kernel, long[] stride,
@@ -31,5 +33,14 @@ record ConvLayer(String input, String output, Parameter weight, Parameter bias, 
                 values.apply(weight), bias == null ? null : values.apply(bias),
                 new Shape(stride), symmetric ? new Shape(p[0], p[1]) : new Shape(0, 0), new Shape(dilation), group)
                 .singletonOrThrow();
+    }
+
+    @Override
+    public void export(OnnxGraphBuilder g) {
+        List<String> in = bias == null
+                ? List.of(g.name(input), OnnxNetwork.initializer(g, weight))
+                : List.of(g.name(input), OnnxNetwork.initializer(g, weight), OnnxNetwork.initializer(g, bias));
+        g.op("Conv", output, in, Attribute.ints("kernel_shape", kernel), Attribute.ints("strides", stride),
+                Attribute.ints("dilations", dilation), Attribute.of("group", group), padding.attribute());
     }
 }

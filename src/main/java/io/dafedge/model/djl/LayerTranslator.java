@@ -67,7 +67,7 @@ final class LayerTranslator {
         return switch (node.opType()) {
             case "Conv" -> conv(node, out);
             case "Clip" -> clip(node, out);
-            case "Relu" -> new UnaryLayer(data(node, 0), out, x -> x.maximum(0f));
+            case "Relu" -> UnaryLayer.relu(data(node, 0), out);
             case "Identity" -> UnaryLayer.identity(data(node, 0), out);
             case "Add" -> new AddLayer(data(node, 0), data(node, 1), out);
             case "MaxPool" -> maxPool(node, out);

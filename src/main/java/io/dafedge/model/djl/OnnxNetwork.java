@@ -19,6 +19,7 @@ import ai.djl.util.PairList;
 import io.dafedge.model.ModelException;
 import io.dafedge.model.onnx.InferredShapes;
 import io.dafedge.model.onnx.OnnxGraph;
+import io.dafedge.model.onnx.OnnxGraphBuilder;
 import io.dafedge.model.onnx.OnnxModel;
 import io.dafedge.model.onnx.OnnxValueInfo;
 
@@ -115,6 +116,30 @@ public final class OnnxNetwork extends AbstractBlock {
     /** The number of scalars over all parameters. */
     public long parameterCount() {
         return getParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
+    }
+
+    /**
+     * Appends the network to an ONNX graph as standard ops ({@link Layer#export}), holding the parameters' current
+     * values: its values and weights are named in {@code g}'s scope, its image input is bound to the existing value
+     * {@code image}. Returns the graph-wide names of the outputs, in {@link #outputNames} order.
+     */
+    public List<String> export(OnnxGraphBuilder g, String image) {
+        OnnxGraphBuilder bound = g.withAlias(input, image);
+        layers.forEach(layer -> layer.export(bound));
+        return outputs.stream().map(bound::name).toList();
+    }
+
+    /**
+     * A parameter's current values as an initializer of {@code g} named after it, added once however many nodes
+     * share it; {@code dims} reshapes it, or it keeps its own shape when none are given.
+     */
+    public static String initializer(OnnxGraphBuilder g, Parameter p, long... dims) {
+        String name = g.name(p.getName());
+        if (g.writer().defines(name)) {
+            return name;
+        }
+        NDArray a = p.getArray();
+        return g.floats(p.getName(), dims.length == 0 ? a.getShape().getShape() : dims, a.toFloatArray());
     }
 
     /** Inference: the outputs for an NCHW batch, computed under the batch's manager. */

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import io.dafedge.model.ModelException;
 import io.dafedge.model.onnx.OnnxNode;
+import io.dafedge.model.onnx.OnnxWriter.Attribute;
 
 /**
  * ONNX padding of the two spatial axes of a Conv or pooling node: explicit {@code pads} (top, left, bottom, right)
@@ -43,6 +44,11 @@ record Padding(String autoPad, long[] pads) {
             out[axis + 2] = total - out[axis];
         }
         return out;
+    }
+
+    /** The node attribute that gives this padding: the auto_pad rule where the size decides, else the pads. */
+    Attribute attribute() {
+        return autoPad.startsWith("SAME") ? Attribute.of("auto_pad", autoPad) : Attribute.ints("pads", pads);
     }
 
     static boolean symmetric(long[] p) {

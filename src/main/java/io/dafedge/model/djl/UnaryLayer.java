@@ -2,19 +2,23 @@ package io.dafedge.model.djl;
 
 import java.util.List;
 import java.util.function.Function;
-import java.util.function.UnaryOperator;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
+import io.dafedge.model.onnx.OnnxGraphBuilder;
 
-/** A parameter-free op of one input: Relu, Clip (bounds fixed at build time) and Identity. */
-record UnaryLayer(String input, String output, UnaryOperator<NDArray> op) implements Layer {
+/** A parameter-free op of one input: Relu, Clip (bounds fixed at build time) or Identity, named by its ONNX op. */
+record UnaryLayer(String input, String output, String opType, float lo, float hi) implements Layer {
+    static UnaryLayer relu(String input, String output) {
+        return new UnaryLayer(input, output, "Relu", 0, 0);
+    }
+
     static UnaryLayer clip(String input, String output, float lo, float hi) {
-        return new UnaryLayer(input, output, x -> x.clip(lo, hi));
+        return new UnaryLayer(input, output, "Clip", lo, hi);
     }
 
     static UnaryLayer identity(String input, String output) {
-        return new UnaryLayer(input, output, x -> x);
+        return new UnaryLayer(input, output, "Identity", 0, 0);
     }
 
     @Override
@@ -24,6 +28,18 @@ record UnaryLayer(String input, String output, UnaryOperator<NDArray> op) implem
 
     @Override
     public NDArray apply(List<NDArray> in, Function<Parameter, NDArray> values) {
-        return op.apply(in.get(0));
+        NDArray x = in.get(0);
+        return switch (opType) {
+            case "Relu" -> x.maximum(0f);
+            case "Clip" -> x.clip(lo, hi);
+            default -> x;
+        };
+    }
+
+    /** Clip's bounds are scalar inputs from operator set 11 on. */
+    @Override
+    public void export(OnnxGraphBuilder g) {
+        String x = g.name(input);
+        g.op(opType, output, opType.equals("Clip") ? List.of(x, g.scalar(lo), g.scalar(hi)) : List.of(x));
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
@@ -91,6 +92,45 @@ class DafNetworkTest {
             NDArray y = DafNetwork.depthToSpace(conv);
             assertEquals(new Shape(1, out, 2 * h, 2 * w), y.getShape());
             assertArrayEquals(expected, y.toFloatArray(), 1e-5f);
+        }
+    }
+
+    /**
+     * The decoder's bilinear shrink (fused map to stride 16) antialiases on DJL's PyTorch engine, which the ONNX
+     * export reproduces with {@link DafNetwork#antialiasWeights}. Hand-worked: 8 to 2 pixels, the first output
+     * centred at 2 with a triangle of half-width 4 over inputs 0..5, weights (5, 7, 7, 5, 3, 1) / 28.
+     */
+    @Test
+    void shrinkingIsAntialiasedWithTheWeightsTheExportUses() {
+        float[] weights = DafNetwork.antialiasWeights(8, 2);
+        float[] first = {5 / 28f, 7 / 28f, 7 / 28f, 5 / 28f, 3 / 28f, 1 / 28f, 0, 0};
+        assertArrayEquals(first, Arrays.copyOf(weights, 8), 1e-7f);
+        float[] second = first.clone();
+        for (int j = 0; j < 8; j++) {
+            second[j] = first[7 - j];
+        }
+        assertArrayEquals(second, Arrays.copyOfRange(weights, 8, 16), 1e-7f, "mirrored at the other edge");
+
+        int in = 24;
+        int out = 6;
+        Random random = new Random(4);
+        float[] x = TestArrays.gaussian(random, in * in, 1);
+        float[] w = DafNetwork.antialiasWeights(in, out);
+        float[] expected = new float[out * out];
+        for (int i = 0; i < out; i++) {
+            for (int j = 0; j < out; j++) {
+                double sum = 0;
+                for (int y = 0; y < in; y++) {
+                    for (int xx = 0; xx < in; xx++) {
+                        sum += (double) w[i * in + y] * w[j * in + xx] * x[y * in + xx];
+                    }
+                }
+                expected[i * out + j] = (float) sum;
+            }
+        }
+        try (NDManager m = Djl.newManager()) {
+            float[] shrunk = DafNetwork.resize(m.create(x, new Shape(1, 1, in, in)), out, out, 1).toFloatArray();
+            assertArrayEquals(expected, shrunk, 1e-5f);
         }
     }
 
