@@ -84,6 +84,22 @@ class DafOnnxExportTest {
     }
 
     @Test
+    void theDetectorABundleOpensAsIsTheExportInOnnxRuntimeAndScoresAsDjlDoes() throws Exception {
+        ModelBundle bundle = ModelBundle.open(bundle(Normalisation.MIN_MAX, 96));
+        Random random = new Random(7);
+        try (Detector opened = Detectors.load(bundle, 1); Detector djl = DafDetector.load(bundle, 1)) {
+            assertTrue(opened instanceof DafOnnxDetector, "opened as " + opened.getClass().getSimpleName());
+            assertEquals(96, opened.inputSize());
+            for (Image image : List.of(noise(96, 96, random), TestImages.surface(130, 110, 1, 8))) {
+                AnomalyMap expected = djl.score(image);
+                AnomalyMap actual = opened.score(image);
+                assertClose(expected.values(), actual.values(), MAP_TOLERANCE, "map");
+                assertEquals(expected.score(), actual.score(), SCORE_TOLERANCE * Math.abs(expected.score()));
+            }
+        }
+    }
+
+    @Test
     void theFileReadsBackWithOneImageInputAndTwoOutputs() throws Exception {
         Path file = tmp.resolve("daf.onnx");
         DafOnnxExport.model(ModelBundle.open(bundle(Normalisation.MIN_MAX, 96))).write(file);
@@ -130,7 +146,7 @@ class DafOnnxExportTest {
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         List<Float> scores = new ArrayList<>();
-        try (Detector detector = Detectors.load(bundle, 1);
+        try (Detector detector = DafDetector.load(bundle, 1);
              NDManager m = Djl.newManager();
              OnnxTeacher teacher = bundle.openTeacher(1);
              OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
