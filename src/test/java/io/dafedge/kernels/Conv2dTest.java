@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import ai.djl.ndarray.NDArray;
@@ -27,6 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class Conv2dTest {
     private static final double TOLERANCE = 1e-4;
+    /** Large enough that outputs cross 6, so RELU6's upper clip is exercised too. */
+    private static final double INPUT_BOUND = 12;
 
     private static NDManager manager;
 
@@ -116,12 +119,13 @@ class Conv2dTest {
         double bound = 1 / Math.sqrt((double) s.weightCount() / s.outChannels());
         float[] weights = uniform(random, s.weightCount(), bound);
         float[] bias = c.bias ? uniform(random, s.outChannels(), bound) : null;
-        float[] input = uniform(random, s.inChannels() * c.height * c.width, 1);
+        float[] input = uniform(random, s.inChannels() * c.height * c.width, INPUT_BOUND);
         int oh = s.outHeight(c.height);
         int ow = s.outWidth(c.width);
         float[] residual = c.residual ? uniform(random, s.outChannels() * oh * ow, 1) : null;
 
         float[] expected = pytorch(s, weights, bias, input, c.height, c.width, residual);
+        assertActivationClips(s.activation(), expected, c.name);
         float[] actual;
         try (Conv2d conv = Conv2d.create(s, weights, bias, isa, c.threads)) {
             assertEquals(isa, conv.isa());
@@ -194,6 +198,19 @@ class Conv2dTest {
                 case RELU6 -> y.clip(0f, 6f);
             };
             return y.toFloatArray();
+        }
+    }
+
+    /** Some outputs at each clip point of the activation and some between: else a wrong clip could pass. */
+    private static void assertActivationClips(Activation activation, float[] expected, String name) {
+        long zeros = IntStream.range(0, expected.length).filter(i -> expected[i] == 0).count();
+        long sixes = IntStream.range(0, expected.length).filter(i -> expected[i] == 6).count();
+        long between = expected.length - zeros - sixes;
+        switch (activation) {
+            case NONE -> assertEquals(0, zeros, name + ": no output should be exactly 0");
+            case RELU -> assertTrue(zeros > 0 && between > 0, name + ": " + zeros + " zeros, " + between + " others");
+            case RELU6 -> assertTrue(zeros > 0 && sixes > 0 && between > 0, name + ": " + zeros + " zeros, "
+                    + sixes + " sixes, " + between + " others");
         }
     }
 
