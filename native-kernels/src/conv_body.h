@@ -149,6 +149,8 @@ static void dense_task(void *arg, int task)
 
 /* ---- depthwise: each output channel from its own input channel; vectors over channels ---- */
 
+#define DW_PIXELS 8
+
 AI vec dw_load(const int full, const float *p, int n) { return full ? vload(p) : vload_n(p, n); }
 
 /* Pixels [x0, x1) of row iy0 / sh, every tap inside the image, channels [c, c + n): a 3x3 kernel's nine weight
@@ -210,14 +212,22 @@ static void dw_task(void *arg, int task)
     size_t row = (size_t)y * j->wo * cv->out_c;
     float *o = j->out + row;
     const float *q = j->res ? j->res + row : NULL;
-    /* channel vectors outside, pixels inside: the span's weights are loaded once per row */
-    for (int c = 0; c < cv->in_c; c += DK_V) {
-        int n = imin(DK_V, cv->in_c - c);
-        for (int x = xs; x < xa; x++) dw_pixel(j, iy0, ky0, ky1, x, c, n, o, q);
-        if (fast && n == DK_V) dw3_span(1, j, iy0, xa, xb, c, n, o, q);
-        else if (fast) dw3_span(0, j, iy0, xa, xb, c, n, o, q);
-        else for (int x = xa; x < xb; x++) dw_pixel(j, iy0, ky0, ky1, x, c, n, o, q);
-        for (int x = xb; x < xe; x++) dw_pixel(j, iy0, ky0, ky1, x, c, n, o, q);
+    for (int x = xs; x < xa; x++) {
+        for (int c = 0; c < cv->in_c; c += DK_V) dw_pixel(j, iy0, ky0, ky1, x, c, imin(DK_V, cv->in_c - c), o, q);
+    }
+    /* a few pixels at a time, all channel vectors, then the next few: the pixels' input stays in L1 across the
+     * channel vectors while each vector's weights stay in registers across the pixels */
+    for (int x0 = xa; x0 < xb; x0 += DW_PIXELS) {
+        int x1 = imin(x0 + DW_PIXELS, xb);
+        for (int c = 0; c < cv->in_c; c += DK_V) {
+            int n = imin(DK_V, cv->in_c - c);
+            if (fast && n == DK_V) dw3_span(1, j, iy0, x0, x1, c, n, o, q);
+            else if (fast) dw3_span(0, j, iy0, x0, x1, c, n, o, q);
+            else for (int x = x0; x < x1; x++) dw_pixel(j, iy0, ky0, ky1, x, c, n, o, q);
+        }
+    }
+    for (int x = xb; x < xe; x++) {
+        for (int c = 0; c < cv->in_c; c += DK_V) dw_pixel(j, iy0, ky0, ky1, x, c, imin(DK_V, cv->in_c - c), o, q);
     }
 }
 
