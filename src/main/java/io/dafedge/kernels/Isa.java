@@ -51,7 +51,12 @@ public enum Isa {
         if (override == null || override.isBlank()) {
             return supported.stream().max(Enum::compareTo).orElseThrow();
         }
-        Isa isa = parse(override.strip());
+        Isa isa;
+        try {
+            isa = parse(override.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(ENV + "=" + override + ": " + e.getMessage(), e);
+        }
         if (!supported.contains(isa)) {
             throw new IllegalStateException(ENV + "=" + override + " but this CPU supports only " + keys(supported));
         }

@@ -39,8 +39,9 @@ class NativeKernelsTest {
         IllegalStateException unsupported = assertThrows(IllegalStateException.class,
                 () -> Isa.selected("avx512", EnumSet.of(Isa.PORTABLE, Isa.AVX2)));
         assertEquals("DAF_KERNELS_ISA=avx512 but this CPU supports only portable, avx2", unsupported.getMessage());
-        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> Isa.parse("sse9"));
-        assertEquals("unknown ISA 'sse9', expected one of portable, avx2, avx512", unknown.getMessage());
+        IllegalStateException unknown = assertThrows(IllegalStateException.class, () -> Isa.selected("sse9", all));
+        assertEquals("DAF_KERNELS_ISA=sse9: unknown ISA 'sse9', expected one of portable, avx2, avx512",
+                unknown.getMessage());
     }
 
     /** The CPU's flags as the kernel reports them, space-delimited on both ends. */
