@@ -44,7 +44,8 @@ static void interior(const dk_conv *cv, int w, int wo, int *xa, int *xb)
 {
     long last = (long)w + cv->pl - cv->kw;   /* x * sw <= last */
     *xa = imin((cv->pl + cv->sw - 1) / cv->sw, wo);
-    *xb = last < 0 ? *xa : imax(*xa, (int)imin((int)(last / cv->sw) + 1, wo));
+    long end = last < 0 ? 0 : last / cv->sw + 1;
+    *xb = imax(*xa, end < wo ? (int)end : wo);
 }
 
 /* ---- dense and grouped: tiles of output channels x register blocks of pixels ---- */
@@ -151,11 +152,10 @@ static void dense_task(void *arg, int task)
 
 #define DW_PIXELS 8
 
-AI vec dw_load(const int full, const float *p, int n) { return full ? vload(p) : vload_n(p, n); }
-
 /* Pixels [x0, x1) of row iy0 / sh, every tap inside the image, channels [c, c + n): a 3x3 kernel's nine weight
- * vectors stay in registers for the whole span. */
-AI void dw3_span(const int full, const job *j, long iy0, int x0, int x1, int c, int n, float *o, const float *q)
+ * vectors stay in registers for the whole span. Called with n = DK_V as a constant for whole vectors, so the
+ * partial loads and stores compile away there. */
+AI void dw3_span(const job *j, long iy0, int x0, int x1, int c, int n, float *o, const float *q)
 {
     const dk_conv *cv = j->cv;
     const int cin = cv->in_c, cp = cv->cpad;
@@ -170,7 +170,7 @@ AI void dw3_span(const int full, const job *j, long iy0, int x0, int x1, int c, 
 #pragma GCC unroll 3
         for (int ky = 0; ky < 3; ky++) {
 #pragma GCC unroll 3
-            for (int kx = 0; kx < 3; kx++) acc = vfma(dw_load(full, a + ky * rs + kx * cin, n), k[ky * 3 + kx], acc);
+            for (int kx = 0; kx < 3; kx++) acc = vfma(load_part(a + ky * rs + kx * cin, n), k[ky * 3 + kx], acc);
         }
         size_t at = (size_t)x * cin + c;
         finish(o + at, acc, q ? q + at : NULL, n, cv->act);
@@ -221,8 +221,8 @@ static void dw_task(void *arg, int task)
         int x1 = imin(x0 + DW_PIXELS, xb);
         for (int c = 0; c < cv->in_c; c += DK_V) {
             int n = imin(DK_V, cv->in_c - c);
-            if (fast && n == DK_V) dw3_span(1, j, iy0, x0, x1, c, n, o, q);
-            else if (fast) dw3_span(0, j, iy0, x0, x1, c, n, o, q);
+            if (fast && n == DK_V) dw3_span(j, iy0, x0, x1, c, DK_V, o, q);
+            else if (fast) dw3_span(j, iy0, x0, x1, c, n, o, q);
             else for (int x = x0; x < x1; x++) dw_pixel(j, iy0, ky0, ky1, x, c, n, o, q);
         }
     }
