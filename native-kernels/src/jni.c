@@ -1,0 +1,65 @@
+/* JNI binding of io.dafedge.kernels.NativeKernels. The Java side checks every shape and length before calling;
+ * the checks here only keep a wrong call from writing out of bounds (it returns an error code instead). */
+#include <jni.h>
+#include <stdint.h>
+
+#include "dk.h"
+
+JNIEXPORT jint JNICALL Java_io_dafedge_kernels_NativeKernels_supportedIsas(JNIEnv *env, jclass cls)
+{
+    (void)env;
+    (void)cls;
+    return dk_supported_isas();
+}
+
+JNIEXPORT jlong JNICALL Java_io_dafedge_kernels_NativeKernels_create(JNIEnv *env, jclass cls, jint isa,
+                                                                     jintArray shape, jfloatArray weights,
+                                                                     jfloatArray bias)
+{
+    (void)cls;
+    jint s[12];
+    if ((*env)->GetArrayLength(env, shape) != 12) return 0;
+    (*env)->GetIntArrayRegion(env, shape, 0, 12, s);
+    jfloat *w = (*env)->GetFloatArrayElements(env, weights, NULL);
+    jfloat *b = bias ? (*env)->GetFloatArrayElements(env, bias, NULL) : NULL;
+    dk_conv *cv = w && (b || !bias) ? dk_conv_create(isa, s, w, b) : NULL;
+    if (b) (*env)->ReleaseFloatArrayElements(env, bias, b, JNI_ABORT);
+    if (w) (*env)->ReleaseFloatArrayElements(env, weights, w, JNI_ABORT);
+    return (jlong)(intptr_t)cv;
+}
+
+JNIEXPORT void JNICALL Java_io_dafedge_kernels_NativeKernels_free(JNIEnv *env, jclass cls, jlong handle)
+{
+    (void)env;
+    (void)cls;
+    dk_conv_free((dk_conv *)(intptr_t)handle);
+}
+
+/* The arrays are pinned, not copied, for the call (the kernels make no JNI calls meanwhile): a copy in and out
+ * would cost as much as a depthwise convolution itself. Returns 0, or -1 when a length does not fit the shape,
+ * -2 when the JVM could not pin an array. */
+JNIEXPORT jint JNICALL Java_io_dafedge_kernels_NativeKernels_run(JNIEnv *env, jclass cls, jlong handle,
+                                                                 jfloatArray in, jint h, jint w, jfloatArray res,
+                                                                 jfloatArray out, jint threads)
+{
+    (void)cls;
+    const dk_conv *cv = (const dk_conv *)(intptr_t)handle;
+    long ho = dk_out_size(h, cv->pt, cv->pb, cv->kh, cv->sh), wo = dk_out_size(w, cv->pl, cv->pr, cv->kw, cv->sw);
+    long out_len = ho * wo * cv->out_c;
+    if (h < 1 || w < 1 || ho < 1 || wo < 1 || (*env)->GetArrayLength(env, in) != (long)h * w * cv->in_c
+        || (*env)->GetArrayLength(env, out) != out_len || (res && (*env)->GetArrayLength(env, res) != out_len)) {
+        return -1;
+    }
+    jint status = -2;
+    float *po = (*env)->GetPrimitiveArrayCritical(env, out, NULL);
+    float *pi = (*env)->GetPrimitiveArrayCritical(env, in, NULL);
+    float *pr = res ? (*env)->GetPrimitiveArrayCritical(env, res, NULL) : NULL;
+    if (po && pi && (pr || !res)) {
+        dk_conv_run(cv, pi, h, w, pr, po, threads);
+        status = 0;
+    }
+    if (pr) (*env)->ReleasePrimitiveArrayCritical(env, res, pr, JNI_ABORT);
+    if (pi) (*env)->ReleasePrimitiveArrayCritical(env, in, pi, JNI_ABORT);
+    if (po) (*env)->ReleasePrimitiveArrayCritical(env, out, po, 0);
+    return status;
+}

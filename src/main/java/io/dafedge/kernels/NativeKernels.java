@@ -1,0 +1,88 @@
+package io.dafedge.kernels;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+
+/**
+ * The kernels' shared library and its JNI entry points. The build puts the library on the classpath; it is copied
+ * to a temporary file and loaded once per JVM (a JVM can only load a library from a file). The file is deleted
+ * right after loading: the loaded library stays mapped, and nothing is left behind in /tmp if the JVM dies.
+ */
+final class NativeKernels {
+    static final String RESOURCE = "/native/linux-x86_64/libdafkernels.so";
+
+    private NativeKernels() {
+    }
+
+    /** Throws, with the reason, when the library cannot be used. */
+    static void require() {
+        KernelsUnavailableException failure = Library.FAILURE;
+        if (failure != null) {
+            throw new KernelsUnavailableException(failure.getMessage(), failure);
+        }
+    }
+
+    /** Loaded on first use; the outcome, good or bad, is kept for the JVM's life. */
+    private static final class Library {
+        static final KernelsUnavailableException FAILURE = tryLoad(RESOURCE);
+
+        private static KernelsUnavailableException tryLoad(String resource) {
+            try {
+                load(resource);
+                return null;
+            } catch (KernelsUnavailableException e) {
+                return e;
+            }
+        }
+    }
+
+    static void load(String resource) {
+        String os = System.getProperty("os.name", "?");
+        String arch = System.getProperty("os.arch", "?");
+        if (!os.toLowerCase(Locale.ROOT).startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+            throw new KernelsUnavailableException("the native kernels are built for linux-x86_64 only, this JVM runs on "
+                    + os + "/" + arch, null);
+        }
+        Path file;
+        try (InputStream in = NativeKernels.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new KernelsUnavailableException(resource + " is not on the classpath: the Maven build compiles it "
+                        + "from native-kernels/ (it needs gcc and make)", null);
+            }
+            file = Files.createTempFile("libdafkernels", ".so");
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new KernelsUnavailableException("cannot copy " + resource + " to a temporary file: " + e, e);
+        }
+        try {
+            System.load(file.toAbsolutePath().toString());
+        } catch (UnsatisfiedLinkError e) {
+            throw new KernelsUnavailableException("cannot load " + resource + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a leftover temporary file is harmless
+            }
+        }
+    }
+
+    /** Bit i set when {@code Isa.values()[i]} runs on this CPU. */
+    static native int supportedIsas();
+
+    /**
+     * Packs the weights (PyTorch's OIHW) for the ISA; 0 when out of memory. shape: in and out channels, kernel height
+     * and width, strides, padding top, left, bottom, right, groups, activation code.
+     */
+    static native long create(int isa, int[] shape, float[] weights, float[] bias);
+
+    static native void free(long handle);
+
+    /** 0, or -1 when a length does not fit the shape, -2 when the JVM could not pin an array. */
+    static native int run(long handle, float[] input, int height, int width, float[] residual, float[] output,
+                          int threads);
+}
