@@ -66,12 +66,13 @@ public final class ResultWriter implements ResultSink, AutoCloseable {
                     queue.drainTo(batch, MAX_BATCH - 1);
                 }
                 save.accept(batch);
-                stored.addAndGet(batch.size());
-                batch.clear();
+                // cleared before the count moves, so whoever sees the results stored also sees the error gone
                 if (lastError != null) {
                     LOG.infof("store writes again");
                     lastError = null;
                 }
+                stored.addAndGet(batch.size());
+                batch.clear();
                 backoffMs = 250;
             } catch (InterruptedException e) {
                 return;
