@@ -1,17 +1,22 @@
 package io.dafedge.model.daf;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.dafedge.model.AnomalyMap;
+import io.dafedge.model.Detector;
+import io.dafedge.model.ModelBundle;
 import io.dafedge.model.OnnxTeacher;
 import io.dafedge.model.Preprocessing;
 import io.dafedge.model.djl.Djl;
 import io.dafedge.model.djl.OnnxNetwork;
+import io.dafedge.synth.Image;
 import io.dafedge.synth.ImageFiles;
 import io.dafedge.synth.SynthRun;
 import io.dafedge.synth.TestImages;
@@ -30,11 +35,12 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Dense DAF inference per frame at 256x256, batch 1, 2 threads, from the normalised tensor to the anomaly map and
- * image score: {@code djl-dense} runs teacher, student, decoder and heads in DJL; {@code detector} is what
- * {@code eval} and the appliance run (teacher in ONNX Runtime, the rest in DJL). Both in one JVM, to be read as a
- * ratio. The network is freshly initialised: its cost does not depend on the values. Needs ../shared for the teacher
- * and an image.
+ * Dense DAF inference per frame at 256x256, batch 1, 2 threads, to the anomaly map and image score:
+ * {@code djl-dense} runs teacher, student, decoder and heads in DJL from the normalised tensor; {@code djl-detector}
+ * is {@link DafDetector} (teacher in ONNX Runtime, the rest in DJL) and {@code onnxruntime-detector} is
+ * {@link DafOnnxDetector} (the bundle's exported graph in ONNX Runtime, what {@code eval} and the appliance run), both
+ * from a 256x256 image. All in one JVM, to be read as ratios. The network is freshly initialised: its cost does not
+ * depend on the values. Needs ../shared for the teacher and an image.
  * Run: {@code ./mvnw -Pbench test-compile exec:exec -Dbench=DafBenchmark}.
  */
 @State(Scope.Benchmark)
@@ -48,14 +54,16 @@ public class DafBenchmark {
     private static final int SIZE = 256;
     private static final int THREADS = 2;
 
-    @Param({"djl-dense", "detector"})
+    @Param({"djl-dense", "djl-detector", "onnxruntime-detector"})
     public String backend;
 
     private NDManager manager;
     private OnnxNetwork djlTeacher;
-    private OnnxTeacher ortTeacher;
     private DafNetwork network;
     private float[] tensor;
+    private Image image;
+    private Detector detector;
+    private Path bundleDir;
 
     @Setup
     public void setup() throws Exception {
@@ -65,32 +73,45 @@ public class DafBenchmark {
         }
         Path teacherFile = shared.resolve("models/mobilenetv2-float-from-int8_feat.onnx");
         Path image = SynthRun.readableImages(shared.resolve("datasets/magnetic-tile/train/good"), m -> { }).get(0);
-        tensor = Preprocessing.imagenet(SIZE).tensor(ImageFiles.read(image));
+        Preprocessing pre = Preprocessing.imagenet(SIZE);
+        this.image = pre.resized(ImageFiles.read(image));
+        tensor = pre.tensor(this.image);
         Djl.useThreads(THREADS);
         manager = Djl.newManager();
         network = DafNetwork.create(teacherFile, Normalisation.MIN_MAX, 0, manager);
         network.freeze();
         if (backend.equals("djl-dense")) {
             djlTeacher = OnnxNetwork.teacher(teacherFile, manager);
-        } else {
-            ortTeacher = OnnxTeacher.open(teacherFile, THREADS);
+            return;
         }
+        bundleDir = Files.createTempDirectory("daf-bench-").resolve("bundle");
+        try (OnnxTeacher teacher = OnnxTeacher.open(teacherFile, THREADS)) {
+            DafBundle.write(network, teacher, pre, ModelBundle.JSON.createObjectNode(),
+                    ModelBundle.JSON.createObjectNode(), bundleDir);
+        }
+        ModelBundle bundle = ModelBundle.open(bundleDir);
+        detector = backend.equals("djl-detector") ? DafDetector.load(bundle, THREADS)
+                : DafOnnxDetector.load(bundle, THREADS);
     }
 
     @Benchmark
     public AnomalyMap frame() {
+        if (detector != null) {
+            return detector.score(image);
+        }
         try (NDManager m = manager.newSubManager()) {
             NDArray x = m.create(tensor, new Shape(1, 3, SIZE, SIZE));
-            List<NDArray> t = djlTeacher != null ? djlTeacher.features(x)
-                    : DafDetector.arrays(ortTeacher.extract(tensor, SIZE), m);
-            return DafDetector.map(network.forward(x, t, false));
+            return DafDetector.map(network.forward(x, djlTeacher.features(x), false));
         }
     }
 
     @TearDown
-    public void tearDown() {
-        if (ortTeacher != null) {
-            ortTeacher.close();
+    public void tearDown() throws Exception {
+        if (detector != null) {
+            detector.close();
+            try (Stream<Path> files = Files.walk(bundleDir.getParent())) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
         manager.close();
     }
