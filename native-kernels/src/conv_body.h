@@ -48,6 +48,30 @@ static void interior(const dk_conv *cv, int w, int wo, int *xa, int *xb)
     *xb = imax(*xa, end < wo ? (int)end : wo);
 }
 
+/*
+ * What one task computes of output row y: the columns [xs, xe) of its chunk xc, split where the kernel window lies
+ * inside the input's width, [xa, xb); iy0 is the window's top input row and [ky0, ky1) its rows inside the input.
+ */
+typedef struct {
+    int xs, xe, xa, xb, ky0, ky1;
+    long iy0;
+} span;
+
+static span row_span(const job *j, int y, int xc)
+{
+    const dk_conv *cv = j->cv;
+    span s;
+    s.xs = xc * j->xchunk;
+    s.xe = imin(s.xs + j->xchunk, j->wo);
+    s.iy0 = (long)y * cv->sh - cv->pt;
+    s.ky0 = s.iy0 < 0 ? (int)-s.iy0 : 0;
+    s.ky1 = (int)(j->h - s.iy0 < cv->kh ? j->h - s.iy0 : cv->kh);
+    interior(cv, j->w, j->wo, &s.xa, &s.xb);
+    s.xa = imin(imax(s.xa, s.xs), s.xe);
+    s.xb = imin(imax(s.xb, s.xa), s.xe);
+    return s;
+}
+
 /* ---- dense and grouped: tiles of output channels x register blocks of pixels ---- */
 
 /* R pixels (consecutive in the row, sw apart in the input) x C vectors of one tile's channels. Accumulators stay
@@ -121,14 +145,10 @@ static void dense_task(void *arg, int task)
     const job *j = arg;
     const dk_conv *cv = j->cv;
     int tc = task % j->tchunks, xc = task / j->tchunks % j->xchunks, y = task / j->tchunks / j->xchunks;
-    int xs = xc * j->xchunk, xe = imin(xs + j->xchunk, j->wo);
     int t0 = tc * j->tchunk, t1 = imin(t0 + j->tchunk, cv->ntiles);
-    long iy0 = (long)y * cv->sh - cv->pt;
-    int ky0 = iy0 < 0 ? (int)-iy0 : 0, ky1 = (int)(j->h - iy0 < cv->kh ? j->h - iy0 : cv->kh);
-    int xa, xb;
-    interior(cv, j->w, j->wo, &xa, &xb);
-    xa = imin(imax(xa, xs), xe);
-    xb = imin(imax(xb, xa), xe);
+    span s = row_span(j, y, xc);
+    int xs = s.xs, xe = s.xe, xa = s.xa, xb = s.xb, ky0 = s.ky0, ky1 = s.ky1;
+    long iy0 = s.iy0;
     size_t row = (size_t)y * j->wo * cv->out_c;
     for (int ti = t0; ti < t1; ti++) {
         const dk_tile *t = &cv->tiles[ti];
@@ -201,13 +221,9 @@ static void dw_task(void *arg, int task)
     const job *j = arg;
     const dk_conv *cv = j->cv;
     int xc = task % j->xchunks, y = task / j->xchunks;
-    int xs = xc * j->xchunk, xe = imin(xs + j->xchunk, j->wo);
-    long iy0 = (long)y * cv->sh - cv->pt;
-    int ky0 = iy0 < 0 ? (int)-iy0 : 0, ky1 = (int)(j->h - iy0 < cv->kh ? j->h - iy0 : cv->kh);
-    int xa, xb;
-    interior(cv, j->w, j->wo, &xa, &xb);
-    xa = imin(imax(xa, xs), xe);
-    xb = imin(imax(xb, xa), xe);
+    span s = row_span(j, y, xc);
+    int xs = s.xs, xe = s.xe, xa = s.xa, xb = s.xb, ky0 = s.ky0, ky1 = s.ky1;
+    long iy0 = s.iy0;
     int fast = ky0 == 0 && ky1 == 3 && cv->kh == 3 && cv->kw == 3;
     size_t row = (size_t)y * j->wo * cv->out_c;
     float *o = j->out + row;
