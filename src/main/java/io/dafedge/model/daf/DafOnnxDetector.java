@@ -41,6 +41,9 @@ public final class DafOnnxDetector implements Detector {
             opts.setIntraOpNumThreads(Math.max(1, threads));
             opts.setInterOpNumThreads(1);
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            // idle pool threads sleep instead of spinning: on a small box the spin takes the cores the rest of the
+            // pipeline (decoding, drawing, publishing) needs
+            opts.addConfigEntry("session.intra_op.allow_spinning", "0");
             return new DafOnnxDetector(env, env.createSession(model, opts), bundle.preprocessing().size());
         } catch (OrtException e) {
             throw new ModelException("bundle " + bundle.dir() + ": ONNX Runtime cannot run its exported graph: "
