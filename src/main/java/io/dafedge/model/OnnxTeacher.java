@@ -63,10 +63,7 @@ public final class OnnxTeacher implements AutoCloseable {
         String sha = sha256(file);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession session = null;
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-            opts.setIntraOpNumThreads(Math.max(1, threads));
-            opts.setInterOpNumThreads(1);
-            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        try (OrtSession.SessionOptions opts = OrtSessions.options(threads)) {
             session = env.createSession(file.toString(), opts);
             String input = onlyInput(file, session);
             List<String> fourD = new ArrayList<>();

@@ -11,6 +11,7 @@ import io.dafedge.model.AnomalyMap;
 import io.dafedge.model.Detector;
 import io.dafedge.model.ModelBundle;
 import io.dafedge.model.ModelException;
+import io.dafedge.model.OrtSessions;
 import io.dafedge.model.Preprocessing;
 import io.dafedge.synth.Image;
 
@@ -37,13 +38,7 @@ public final class DafOnnxDetector implements Detector {
     public static DafOnnxDetector load(ModelBundle bundle, int threads) throws ModelException {
         byte[] model = DafOnnxExport.model(bundle).toBytes();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-            opts.setIntraOpNumThreads(Math.max(1, threads));
-            opts.setInterOpNumThreads(1);
-            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            // idle pool threads sleep instead of spinning: on a small box the spin takes the cores the rest of the
-            // pipeline (decoding, drawing, publishing) needs
-            opts.addConfigEntry("session.intra_op.allow_spinning", "0");
+        try (OrtSession.SessionOptions opts = OrtSessions.options(threads)) {
             return new DafOnnxDetector(env, env.createSession(model, opts), bundle.preprocessing().size());
         } catch (OrtException e) {
             throw new ModelException("bundle " + bundle.dir() + ": ONNX Runtime cannot run its exported graph: "
