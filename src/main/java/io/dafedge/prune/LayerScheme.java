@@ -12,8 +12,8 @@ import io.dafedge.model.ModelBundle;
  * @param parameter     the weight's name in the network
  * @param shape         its OIHW shape
  * @param kind          the pruning scheme
- * @param blockFilters  filters per block ({@link Kind#BLOCK} only)
- * @param blockChannels input channels per block ({@link Kind#BLOCK} only)
+ * @param blockFilters  filters per block (0 for {@link Kind#DENSE})
+ * @param blockChannels input channels per block (0 for {@link Kind#DENSE}; 1 for {@link Kind#PATTERN})
  * @param rate          the final rate: of (block, position) groups removed for {@link Kind#BLOCK}, of whole kernels
  *                      removed after the pattern for {@link Kind#PATTERN}
  */
@@ -22,7 +22,10 @@ public record LayerScheme(String parameter, int[] shape, Kind kind, int blockFil
     public enum Kind {
         /** Left whole: too small to pay for a sparse kernel. */
         DENSE,
-        /** 3x3 kernels keep one of {@link Masks#PATTERNS}, then whole kernels are removed (connectivity). */
+        /**
+         * 3x3 kernels keep one of {@link Masks#PATTERNS}, the same for a block of filters on one input channel, then
+         * whole block kernels are removed (connectivity).
+         */
         PATTERN,
         /** The same kernel positions removed for a block of filters x input channels; any kernel size. */
         BLOCK
@@ -36,7 +39,7 @@ public record LayerScheme(String parameter, int[] shape, Kind kind, int blockFil
     public float[] mask(float[] weights, double progress) {
         return switch (kind) {
             case DENSE -> null;
-            case PATTERN -> Masks.pattern(weights, shape, rate * progress);
+            case PATTERN -> Masks.pattern(weights, shape, blockFilters, rate * progress);
             case BLOCK -> Masks.blockPunched(weights, shape, blockFilters, blockChannels, rate * progress);
         };
     }
@@ -50,7 +53,7 @@ public record LayerScheme(String parameter, int[] shape, Kind kind, int blockFil
         o.put("parameter", parameter);
         o.put("shape", Arrays.toString(shape));
         o.put("scheme", kind.name().toLowerCase());
-        if (kind == Kind.BLOCK) {
+        if (kind != Kind.DENSE) {
             o.put("block", blockFilters + "x" + blockChannels);
         }
         if (kind != Kind.DENSE) {

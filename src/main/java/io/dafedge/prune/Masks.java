@@ -75,44 +75,61 @@ public final class Masks {
     }
 
     /**
-     * Pattern pruning of 3x3 kernels: each kernel keeps the pattern of {@link #PATTERNS} that holds most of its
-     * squared weight; then connectivity pruning removes the {@code connectivity} fraction of whole kernels with the
-     * least squared weight left.
+     * Pattern pruning of 3x3 kernels: the filters are cut into blocks of {@code blockFilters} (smaller at the end),
+     * and for each block and input channel the kernels keep the pattern of {@link #PATTERNS} that holds most of
+     * their squared weight, together; then connectivity pruning removes the {@code connectivity} fraction of those
+     * (block, input channel) kernel groups with the least squared weight left. With {@code blockFilters} 1 every
+     * kernel has its own pattern, as in PatDNN; with the compiled kernels' tile width the removed taps are whole
+     * weight rows the kernel skips.
      */
-    public static float[] pattern(float[] w, int[] shape, double connectivity) {
+    public static float[] pattern(float[] w, int[] shape, int blockFilters, double connectivity) {
         checkShape(w, shape);
         if (shape[2] != 3 || shape[3] != 3) {
             throw new IllegalArgumentException("pattern pruning needs 3x3 kernels, not " + shape[2] + "x" + shape[3]);
         }
-        if (!(connectivity >= 0 && connectivity <= 1)) {
-            throw new IllegalArgumentException("connectivity rate must be in [0, 1]");
+        if (blockFilters < 1 || !(connectivity >= 0 && connectivity <= 1)) {
+            throw new IllegalArgumentException("blocks must hold at least one filter and the connectivity rate be "
+                    + "in [0, 1]");
         }
-        int kernels = shape[0] * shape[1];
+        int o = shape[0];
+        int in = shape[1];
+        int blocksO = (o + blockFilters - 1) / blockFilters;
+        int groups = blocksO * in;
         float[] mask = new float[w.length];
-        double[] kept = new double[kernels];
-        for (int k = 0; k < kernels; k++) {
-            int base = k * 9;
+        double[] kept = new double[groups];
+        for (int g = 0; g < groups; g++) {
+            int f0 = (g / in) * blockFilters;
+            int f1 = Math.min(o, f0 + blockFilters);
+            int c = g % in;
             int best = 0;
             double bestEnergy = -1;
             for (int p = 0; p < PATTERNS.length; p++) {
                 double e = 0;
-                for (int pos : PATTERNS[p]) {
-                    e += (double) w[base + pos] * w[base + pos];
+                for (int f = f0; f < f1; f++) {
+                    int base = (f * in + c) * 9;
+                    for (int pos : PATTERNS[p]) {
+                        e += (double) w[base + pos] * w[base + pos];
+                    }
                 }
                 if (e > bestEnergy) {
                     bestEnergy = e;
                     best = p;
                 }
             }
-            for (int pos : PATTERNS[best]) {
-                mask[base + pos] = 1f;
+            for (int f = f0; f < f1; f++) {
+                for (int pos : PATTERNS[best]) {
+                    mask[(f * in + c) * 9 + pos] = 1f;
+                }
             }
-            kept[k] = bestEnergy;
+            kept[g] = bestEnergy / (f1 - f0);
         }
-        boolean[] removed = smallest(kept, (int) Math.round(connectivity * kernels));
-        for (int k = 0; k < kernels; k++) {
-            if (removed[k]) {
-                Arrays.fill(mask, k * 9, k * 9 + 9, 0f);
+        boolean[] removed = smallest(kept, (int) Math.round(connectivity * groups));
+        for (int g = 0; g < groups; g++) {
+            if (removed[g]) {
+                int c = g % in;
+                for (int f = (g / in) * blockFilters; f < Math.min(o, (g / in + 1) * blockFilters); f++) {
+                    Arrays.fill(mask, (f * in + c) * 9, (f * in + c) * 9 + 9, 0f);
+                }
             }
         }
         return mask;

@@ -48,7 +48,7 @@ class GradualPruningTest {
     void weightsArePrunedAlongTheRampAndStayPrunedThroughUpdates() {
         try (NDManager m = Djl.newManager()) {
             Map<String, Parameter> params = new LinkedHashMap<>();
-            params.put("conv3", parameter(m, "conv3", Parameter.Type.WEIGHT, new Shape(32, 24, 3, 3), 1));
+            params.put("conv3", parameter(m, "conv3", Parameter.Type.WEIGHT, new Shape(32, 48, 3, 3), 1));
             params.put("conv1", parameter(m, "conv1", Parameter.Type.WEIGHT, new Shape(96, 144, 1, 1), 2));
             params.put("conv1.bias", parameter(m, "conv1.bias", Parameter.Type.BIAS, new Shape(96), 3));
             params.put("boost1.conv", parameter(m, "boost1.conv", Parameter.Type.WEIGHT, new Shape(96, 144, 1, 1), 4));
@@ -78,7 +78,7 @@ class GradualPruningTest {
             assertEquals(2, json.get("layers").size());
             assertEquals("pattern", json.get("layers").get(0).get("scheme").asText());
             assertEquals("block", json.get("layers").get(1).get("scheme").asText());
-            assertEquals("8x4", json.get("layers").get(1).get("block").asText());
+            assertEquals("32x1", json.get("layers").get(1).get("block").asText());
             assertEquals(0.75, json.get("sparsity").asDouble(), 1e-3);
         }
     }

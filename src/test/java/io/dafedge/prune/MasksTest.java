@@ -71,7 +71,7 @@ class MasksTest {
     @Test
     void aKernelKeepsThePatternHoldingMostOfItsWeight() {
         float[] k = {2, 2, 0, 2, 1, 0, 0, 0, 0.5f}; // {0, 1, 3, 4} holds 13 of 13.25
-        assertArrayEquals(new float[] {1, 1, 0, 1, 1, 0, 0, 0, 0}, Masks.pattern(k, new int[] {1, 1, 3, 3}, 0));
+        assertArrayEquals(new float[] {1, 1, 0, 1, 1, 0, 0, 0, 0}, Masks.pattern(k, new int[] {1, 1, 3, 3}, 1, 0));
         for (int[] p : Masks.PATTERNS) {
             assertEquals(Masks.PATTERN_SIZE, p.length);
             assertEquals(true, java.util.Arrays.stream(p).anyMatch(i -> i == 4), "every pattern keeps the centre");
@@ -87,7 +87,7 @@ class MasksTest {
         for (int i = 27; i < 36; i++) {
             w[i] *= 0.02f; // kernel 3 next
         }
-        float[] mask = Masks.pattern(w, new int[] {2, 2, 3, 3}, 0.5);
+        float[] mask = Masks.pattern(w, new int[] {2, 2, 3, 3}, 1, 0.5);
         for (int k = 0; k < 4; k++) {
             float sum = 0;
             for (int i = 0; i < 9; i++) {
@@ -98,26 +98,57 @@ class MasksTest {
     }
 
     @Test
+    void aBlockOfFiltersSharesOnePatternPerInputChannelAndLosesItsKernelsTogether() {
+        int[] shape = {40, 6, 3, 3}; // blocks of 32 and 8 filters
+        float[] w = random(40 * 6 * 9, 6);
+        for (int f = 32; f < 40; f++) {
+            for (int i = 0; i < 9; i++) {
+                w[(f * 6 + 2) * 9 + i] *= 0.001f; // the last block's kernels on input channel 2 are the weakest
+            }
+        }
+        float[] mask = Masks.pattern(w, shape, 32, 1.0 / 12);
+        for (int c = 0; c < 6; c++) {
+            for (int f = 0; f < 40; f++) {
+                int lead = ((f < 32 ? 0 : 32) * 6 + c) * 9;
+                for (int p = 0; p < 9; p++) {
+                    assertEquals(mask[lead + p], mask[(f * 6 + c) * 9 + p], "filter " + f + " channel " + c);
+                }
+            }
+        }
+        for (int f = 32; f < 40; f++) {
+            for (int i = 0; i < 9; i++) {
+                assertEquals(0f, mask[(f * 6 + 2) * 9 + i], "the weakest block kernel goes whole");
+            }
+        }
+        // every kernel keeps 4 of 9 except the 8 removed with their block
+        assertEquals(1 - (40 * 6 - 8) * 4.0 / (40 * 6 * 9), Masks.sparsity(mask), 1e-9);
+    }
+
+    @Test
     void badShapesAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> Masks.blockPunched(new float[5], new int[] {2, 2, 1, 1}, 1, 1, 0.5));
-        assertThrows(IllegalArgumentException.class, () -> Masks.pattern(new float[4], new int[] {1, 1, 2, 2}, 0));
+        assertThrows(IllegalArgumentException.class, () -> Masks.pattern(new float[4], new int[] {1, 1, 2, 2}, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> Masks.pattern(new float[9], new int[] {1, 1, 3, 3}, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> Masks.blockPunched(new float[4], new int[] {2, 2, 1, 1}, 1, 1, 1.5));
     }
 
     @Test
     void theRuleMapperReachesTheTargetOnEveryKindOfLayer() {
         double target = 0.75;
-        LayerScheme dense3x3 = RuleMapper.map("a", new int[] {32, 24, 3, 3}, target);
+        LayerScheme dense3x3 = RuleMapper.map("a", new int[] {32, 48, 3, 3}, target);
         assertEquals(Kind.PATTERN, dense3x3.kind());
         assertEquals(0.4375, dense3x3.rate(), 1e-12); // 4/9 kept by the pattern x 0.5625 of kernels = 0.25
-        assertEquals(target, Masks.sparsity(dense3x3.mask(random(32 * 24 * 9, 3), 1)), 1e-3);
+        assertEquals(target, Masks.sparsity(dense3x3.mask(random(32 * 48 * 9, 3), 1)), 1e-3);
 
-        LayerScheme depthwise = RuleMapper.map("b", new int[] {144, 1, 3, 3}, target);
-        assertEquals(Kind.PATTERN, depthwise.kind());
-        assertEquals(5.0 / 9, Masks.sparsity(depthwise.mask(random(144 * 9, 4), 1)), 1e-9);
+        assertEquals(32, dense3x3.blockFilters());
+        // depthwise kernels hold channels in a vector: nothing a compiled kernel could skip
+        assertEquals(Kind.DENSE, RuleMapper.map("b", new int[] {144, 1, 3, 3}, target).kind());
 
         LayerScheme pointwise = RuleMapper.map("c", new int[] {96, 144, 1, 1}, target);
         assertEquals(Kind.BLOCK, pointwise.kind());
+        assertEquals(32, pointwise.blockFilters());
+        assertEquals(1, pointwise.blockChannels());
+        assertEquals(24, RuleMapper.map("narrow", new int[] {24, 144, 1, 1}, target).blockFilters());
         assertEquals(target, Masks.sparsity(pointwise.mask(random(96 * 144, 5), 1)), 1e-9);
         assertEquals(0.375, Masks.sparsity(pointwise.mask(random(96 * 144, 5), 0.5)), 1e-9);
 
