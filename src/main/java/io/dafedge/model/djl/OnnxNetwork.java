@@ -142,6 +142,15 @@ public final class OnnxNetwork extends AbstractBlock {
         return g.floats(p.getName(), dims.length == 0 ? a.getShape().getShape() : dims, a.toFloatArray());
     }
 
+    /**
+     * The network on the native kernels for images of {@code channels x height x width} (HWC), with the parameters'
+     * current values; refuses a network with an op the kernels lack.
+     */
+    public CompiledNetwork compile(int channels, int height, int width, CompiledNetwork.ConvFactory factory)
+            throws ModelException {
+        return CompiledNetwork.compile(input, layers, outputs, channels, height, width, factory);
+    }
+
     /** Inference: the outputs for an NCHW batch, computed under the batch's manager. */
     public NDList features(NDArray batch) {
         return forward(new ParameterStore(batch.getManager(), false), new NDList(batch), false);

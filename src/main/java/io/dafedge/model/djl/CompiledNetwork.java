@@ -1,0 +1,382 @@
+package io.dafedge.model.djl;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import io.dafedge.kernels.Activation;
+import io.dafedge.kernels.Conv2d;
+import io.dafedge.kernels.ConvShape;
+import io.dafedge.model.ModelException;
+
+/**
+ * An {@link OnnxNetwork} on the native kernels, for one input size: each convolution becomes one {@link Step} that
+ * also takes in what follows it, {@code output = second(first(conv(x)) + residual)} with {@code first} and
+ * {@code second} Relu or Clip and the residual Add optional, so the network is a list of fused convolutions on
+ * HWC arrays. A network with any other op (pooling, affine layers) is refused with the op named; the caller falls
+ * back to another runtime.
+ *
+ * <p>Intermediate arrays are reused as soon as their last reader has run (same-size arrays share a slot), which
+ * keeps the working set small enough to stay in the caches. Each concurrent {@link #run} takes its own set of
+ * arrays from a pool, so calls from several threads are safe.
+ */
+public final class CompiledNetwork implements AutoCloseable {
+    /** Makes the native convolution of one layer; the caller picks the ISA, threads and packing. */
+    @FunctionalInterface
+    public interface ConvFactory {
+        Conv2d create(ConvShape shape, float[] weights, float[] bias);
+    }
+
+    /** Receives the time of each step of a timed {@link #run}. */
+    @FunctionalInterface
+    public interface StepTimer {
+        void record(Step step, long nanos);
+    }
+
+    /**
+     * One fused step: {@code conv} reads slot {@code input} ({@code height x width x channels}) and, when
+     * {@code residualInKernel}, adds slot {@code residual} before its own activation; then what the kernel's epilogue
+     * cannot do runs as passes over the output: {@code after}, the residual ({@code addAfter}), {@code last}.
+     * {@code conv} is null for an activation that follows no convolution (a clip of the input image), which reads
+     * {@code input} and writes {@code output} through {@code after}.
+     */
+    public record Step(String name, Conv2d conv, int height, int width, int channels, int input, int residual,
+                       int output, boolean residualInKernel, Clamp after, boolean addAfter, Clamp last) {
+        /** Multiply-accumulates of the dense convolution; 0 for a lone activation. */
+        public long macs() {
+            return conv == null ? 0 : conv.shape().macs(height, width);
+        }
+
+        void run(float[][] slots) {
+            float[] out = slots[output];
+            if (conv == null) {
+                after.apply(slots[input], out);
+                return;
+            }
+            float[] res = residual < 0 ? null : slots[residual];
+            conv.run(slots[input], height, width, residualInKernel ? res : null, out);
+            if (after != null) {
+                after.apply(out, out);
+            }
+            if (addAfter) {
+                for (int i = 0; i < out.length; i++) {
+                    out[i] += res[i];
+                }
+            }
+            if (last != null) {
+                last.apply(out, out);
+            }
+        }
+    }
+
+    /** Relu or Clip: {@code min(max(x, lo), hi)}. */
+    public record Clamp(float lo, float hi) {
+        static Clamp of(UnaryLayer u) {
+            if (u == null) {
+                return null;
+            }
+            return u.opType().equals("Relu") ? new Clamp(0, Float.POSITIVE_INFINITY) : new Clamp(u.lo(), u.hi());
+        }
+
+        /** The kernel's own activation for these bounds, or null when it has none. */
+        Activation activation() {
+            if (lo == 0 && hi == Float.POSITIVE_INFINITY) {
+                return Activation.RELU;
+            }
+            return lo == 0 && hi == 6 ? Activation.RELU6 : null;
+        }
+
+        void apply(float[] x, float[] out) {
+            for (int i = 0; i < x.length; i++) {
+                out[i] = Math.min(Math.max(x[i], lo), hi);
+            }
+        }
+    }
+
+    private final List<Step> steps;
+    private final int[] slotSizes;
+    private final int inputSlot;
+    private final int[] outputSlots;
+    private final int[][] outputShapes;
+    private final ConcurrentLinkedQueue<float[][]> workspaces = new ConcurrentLinkedQueue<>();
+
+    private CompiledNetwork(List<Step> steps, int[] slotSizes, int inputSlot, int[] outputSlots,
+                            int[][] outputShapes) {
+        this.steps = steps;
+        this.slotSizes = slotSizes;
+        this.inputSlot = inputSlot;
+        this.outputSlots = outputSlots;
+        this.outputShapes = outputShapes;
+    }
+
+    /** One value of the network while compiling: its HWC shape, its readers left and its slot. */
+    private static final class Value {
+        final int height;
+        final int width;
+        final int channels;
+        int readers;
+        int slot = -1;
+
+        Value(int height, int width, int channels) {
+            this.height = height;
+            this.width = width;
+            this.channels = channels;
+        }
+
+        int size() {
+            return height * width * channels;
+        }
+    }
+
+    /** A step before slots are assigned. */
+    private record Fused(String name, ConvLayer layer, ConvShape shape, String input, Clamp first, String residual,
+                         Clamp second, String output) {
+    }
+
+    static CompiledNetwork compile(String input, List<Layer> layers, List<String> outputs, int channels, int height,
+                                   int width, ConvFactory factory) throws ModelException {
+        // Identity layers only rename: every name is read through its alias from here on
+        Map<String, String> alias = new HashMap<>();
+        for (Layer layer : layers) {
+            if (isIdentity(layer)) {
+                alias.put(layer.output(), resolve(alias, layer.inputs().get(0)));
+            }
+        }
+        Map<String, Integer> readers = new HashMap<>();
+        for (Layer layer : layers) {
+            if (!isIdentity(layer)) {
+                layer.inputs().forEach(v -> readers.merge(resolve(alias, v), 1, Integer::sum));
+            }
+        }
+        outputs.forEach(v -> readers.merge(resolve(alias, v), 1, Integer::sum));
+        // fusion takes a layer's output into the next layer only when that layer is its sole reader
+        Map<String, Layer> soleReader = new HashMap<>();
+        for (Layer layer : layers) {
+            if (!isIdentity(layer)) {
+                layer.inputs().stream().map(v -> resolve(alias, v)).filter(v -> readers.get(v) == 1)
+                        .forEach(v -> soleReader.put(v, layer));
+            }
+        }
+        Map<String, Value> values = new HashMap<>();
+        values.put(input, new Value(height, width, channels));
+        List<Fused> fused = new ArrayList<>();
+        Set<Layer> done = new HashSet<>();
+        for (Layer layer : layers) {
+            if (done.contains(layer) || isIdentity(layer)) {
+                continue;
+            }
+            String in = resolve(alias, layer.inputs().get(0));
+            Value x = values.get(in);
+            if (layer instanceof UnaryLayer u) {
+                values.put(u.output(), new Value(x.height, x.width, x.channels));
+                fused.add(new Fused(u.output(), null, null, in, Clamp.of(u), null, null, u.output()));
+                continue;
+            }
+            if (!(layer instanceof ConvLayer conv)) {
+                throw new ModelException("no compiled kernel for " + describe(layer) + " (only convolutions, Relu, "
+                        + "Clip and the residual Add after a convolution)");
+            }
+            String out = conv.output();
+            UnaryLayer first = activation(soleReader.get(out));
+            if (first != null) {
+                done.add(first);
+                out = first.output();
+            }
+            String residual = null;
+            UnaryLayer second = null;
+            if (soleReader.get(out) instanceof AddLayer add
+                    && !resolve(alias, add.left()).equals(resolve(alias, add.right()))) {
+                String left = resolve(alias, add.left());
+                residual = left.equals(out) ? resolve(alias, add.right()) : left;
+                done.add(add);
+                out = add.output();
+                second = activation(soleReader.get(out));
+                if (second != null) {
+                    done.add(second);
+                    out = second.output();
+                }
+            }
+            ConvShape shape = shape(conv, x);
+            Value result = new Value(shape.outHeight(x.height), shape.outWidth(x.width), shape.outChannels());
+            Value r = residual == null ? null : values.get(residual);
+            if (residual != null && (r == null || r.size() != result.size())) {
+                throw new ModelException(conv.output() + ": the residual " + residual + " is not computed before "
+                        + "it or does not match the convolution's output");
+            }
+            values.put(out, result);
+            fused.add(new Fused(conv.output(), conv, shape, in, Clamp.of(first), residual, Clamp.of(second), out));
+        }
+        List<String> outNames = new ArrayList<>();
+        for (String o : outputs) {
+            String name = resolve(alias, o);
+            if (!values.containsKey(name)) {
+                throw new ModelException("output " + o + " is not computed by the compiled layers");
+            }
+            outNames.add(name);
+        }
+        return allocate(fused, values, input, outNames, factory);
+    }
+
+    private static UnaryLayer activation(Layer layer) {
+        return layer instanceof UnaryLayer u && !isIdentity(u) ? u : null;
+    }
+
+    private static boolean isIdentity(Layer layer) {
+        return layer instanceof UnaryLayer u && u.opType().equals("Identity");
+    }
+
+    /** Gives every value a slot, reusing one of the same size once its value has no reader left. */
+    private static CompiledNetwork allocate(List<Fused> fused, Map<String, Value> values, String input,
+                                            List<String> outputs, ConvFactory factory) {
+        for (Fused f : fused) {
+            values.get(f.input()).readers++;
+            if (f.residual() != null) {
+                values.get(f.residual()).readers++;
+            }
+        }
+        outputs.forEach(o -> values.get(o).readers = Integer.MAX_VALUE / 2);
+        List<Integer> sizes = new ArrayList<>();
+        Map<Integer, ArrayDeque<Integer>> free = new HashMap<>();
+        Value in = values.get(input);
+        in.slot = newSlot(sizes, in.size());
+        in.readers = Integer.MAX_VALUE / 2; // the caller's array: never written
+        List<Step> steps = new ArrayList<>();
+        try {
+            for (Fused f : fused) {
+                Value x = values.get(f.input());
+                Value out = values.get(f.output());
+                ArrayDeque<Integer> same = free.get(out.size());
+                out.slot = same == null || same.isEmpty() ? newSlot(sizes, out.size()) : same.pop();
+                Value r = f.residual() == null ? null : values.get(f.residual());
+                steps.add(step(f, factory, x, r, out));
+                for (Value read : r == null ? List.of(x) : List.of(x, r)) {
+                    if (--read.readers == 0) {
+                        free.computeIfAbsent(read.size(), k -> new ArrayDeque<>()).push(read.slot);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            steps.stream().filter(s -> s.conv() != null).forEach(s -> s.conv().close());
+            throw e;
+        }
+        int[] outSlots = outputs.stream().mapToInt(o -> values.get(o).slot).toArray();
+        int[][] shapes = outputs.stream().map(values::get).map(v -> new int[] {v.height, v.width, v.channels})
+                .toArray(int[][]::new);
+        return new CompiledNetwork(List.copyOf(steps), sizes.stream().mapToInt(Integer::intValue).toArray(),
+                in.slot, outSlots, shapes);
+    }
+
+    /** The step of {@code f}: as much of it in the kernel as the kernel's epilogue can do. */
+    private static Step step(Fused f, ConvFactory factory, Value x, Value r, Value out) {
+        int residual = r == null ? -1 : r.slot;
+        if (f.layer() == null) {
+            return new Step(f.name(), null, x.height, x.width, x.channels, x.slot, -1, out.slot, false, f.first(),
+                    false, null);
+        }
+        Activation activation = Activation.NONE;
+        Clamp after = null;
+        Clamp last = null;
+        boolean inKernel = false;
+        if (r == null) {
+            if (f.first() != null && f.first().activation() != null) {
+                activation = f.first().activation();
+            } else {
+                after = f.first();
+            }
+        } else if (f.first() == null) {
+            inKernel = true;
+            if (f.second() != null && f.second().activation() != null) {
+                activation = f.second().activation();
+            } else {
+                last = f.second();
+            }
+        } else {
+            after = f.first();
+            last = f.second();
+        }
+        ConvLayer c = f.layer();
+        Conv2d conv = factory.create(f.shape().withActivation(activation), c.weight().getArray().toFloatArray(),
+                c.bias() == null ? null : c.bias().getArray().toFloatArray());
+        return new Step(f.name(), conv, x.height, x.width, x.channels, x.slot, residual, out.slot, inKernel, after,
+                r != null && !inKernel, last);
+    }
+
+    private static int newSlot(List<Integer> sizes, int size) {
+        sizes.add(size);
+        return sizes.size() - 1;
+    }
+
+    private static String resolve(Map<String, String> alias, String name) {
+        String a = alias.get(name);
+        return a == null ? name : a;
+    }
+
+    private static ConvShape shape(ConvLayer conv, Value in) throws ModelException {
+        long[] d = conv.dilation();
+        if (d[0] != 1 || d[1] != 1) {
+            throw new ModelException(conv.output() + ": dilated convolutions have no compiled kernel");
+        }
+        long[] k = conv.kernel();
+        long[] s = conv.stride();
+        long[] p = conv.padding().resolve(in.height, in.width, k, s, d);
+        long[] w = conv.weight().getArray().getShape().getShape();
+        return new ConvShape((int) w[1] * conv.group(), (int) w[0], (int) k[0], (int) k[1], (int) s[0], (int) s[1],
+                (int) p[0], (int) p[1], (int) p[2], (int) p[3], conv.group(), Activation.NONE);
+    }
+
+    private static String describe(Layer layer) {
+        return layer.getClass().getSimpleName().replace("Layer", "") + " -> " + layer.output();
+    }
+
+    public List<Step> steps() {
+        return steps;
+    }
+
+    /** Height, width and channels of each output, in {@link OnnxNetwork#outputNames} order. */
+    public int[] outputShape(int output) {
+        return outputShapes[output].clone();
+    }
+
+    /** The outputs (HWC) for one HWC image; {@code timer} may be null. */
+    public float[][] run(float[] image, StepTimer timer) {
+        if (image.length != slotSizes[inputSlot]) {
+            throw new IllegalArgumentException("input: expected " + slotSizes[inputSlot] + " values (HWC), got "
+                    + image.length);
+        }
+        float[][] slots = workspaces.poll();
+        if (slots == null) {
+            slots = new float[slotSizes.length][];
+            for (int i = 0; i < slots.length; i++) {
+                slots[i] = i == inputSlot ? null : new float[slotSizes[i]];
+            }
+        }
+        try {
+            slots[inputSlot] = image;
+            for (Step step : steps) {
+                long start = timer == null ? 0 : System.nanoTime();
+                step.run(slots);
+                if (timer != null) {
+                    timer.record(step, System.nanoTime() - start);
+                }
+            }
+            float[][] out = new float[outputSlots.length][];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = slots[outputSlots[i]].clone();
+            }
+            return out;
+        } finally {
+            slots[inputSlot] = null;
+            workspaces.add(slots);
+        }
+    }
+
+    @Override
+    public void close() {
+        steps.stream().filter(s -> s.conv() != null).forEach(s -> s.conv().close());
+    }
+}

@@ -1,0 +1,165 @@
+package io.dafedge.model.djl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.dafedge.kernels.Conv2d;
+import io.dafedge.kernels.Isa;
+import io.dafedge.kernels.Layout;
+import io.dafedge.model.ModelException;
+import io.dafedge.model.Preprocessing;
+import io.dafedge.model.onnx.OnnxModel;
+import io.dafedge.model.onnx.OnnxValueInfo.Dim;
+import io.dafedge.model.onnx.OnnxWriter;
+import io.dafedge.model.onnx.OnnxWriter.Attribute;
+import io.dafedge.synth.ImageFiles;
+import io.dafedge.synth.TestImages;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The shared MobileNetV2 teacher and a student of its structure on the native kernels, against DJL. */
+class CompiledNetworkTest {
+    private static final double TOLERANCE = 1e-4;
+    private static final CompiledNetwork.ConvFactory KERNELS = (shape, w, b) ->
+            Conv2d.create(shape, w, b, Isa.selected(), 2);
+
+    static Path teacherFile;
+    static NDManager manager;
+    static float[] image256;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        Path shared = TestImages.shared();
+        assumeTrue(shared != null, "../shared not present");
+        teacherFile = shared.resolve("models/mobilenetv2-float-from-int8_feat.onnx");
+        manager = Djl.newManager();
+        Path good = shared.resolve("datasets/magnetic-tile/train/good");
+        try (Stream<Path> files = Files.list(good)) {
+            Path first = files.filter(p -> p.toString().endsWith(".jpg")).sorted().findFirst().orElseThrow();
+            image256 = Preprocessing.imagenet(256).tensor(ImageFiles.read(first));
+        }
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (manager != null) {
+            manager.close();
+        }
+    }
+
+    @Test
+    void theTeacherOnTheKernelsEqualsDjlOnARealImage() throws Exception {
+        OnnxNetwork teacher = OnnxNetwork.teacher(teacherFile, manager);
+        try (CompiledNetwork compiled = teacher.compile(3, 256, 256, KERNELS)) {
+            assertSame(teacher, compiled, image256, 256, 256);
+        }
+    }
+
+    @Test
+    void aStudentOnTheKernelsEqualsDjlAtAnOddSize() throws Exception {
+        OnnxNetwork student = OnnxNetwork.student(teacherFile, 5, manager);
+        float[] image = gaussian(new Random(2), 3 * 80 * 112, 1f);
+        try (CompiledNetwork compiled = student.compile(3, 80, 112, KERNELS)) {
+            assertSame(student, compiled, image, 80, 112);
+        }
+    }
+
+    @Test
+    void activationsAndResidualsAreFusedAndArraysReused() throws Exception {
+        OnnxNetwork teacher = OnnxNetwork.teacher(teacherFile, manager);
+        try (CompiledNetwork compiled = teacher.compile(3, 64, 64, KERNELS)) {
+            long convLayers = compiled.steps().size();
+            long fusedAdds = compiled.steps().stream().filter(s -> s.residual() >= 0).count();
+            assertTrue(fusedAdds >= 5, "MobileNetV2's residual Adds are fused: " + fusedAdds);
+            long slots = compiled.steps().stream().mapToInt(CompiledNetwork.Step::output).distinct().count();
+            assertTrue(slots <= convLayers / 2 + 1, slots + " arrays for " + convLayers + " convolutions");
+        }
+    }
+
+    @Test
+    void concurrentRunsGiveTheSameResult() throws Exception {
+        OnnxNetwork teacher = OnnxNetwork.teacher(teacherFile, manager);
+        float[] hwc = Layout.chwToHwc(image256, 3, 256, 256);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try (CompiledNetwork compiled = teacher.compile(3, 256, 256, KERNELS)) {
+            float[][] expected = compiled.run(hwc, null);
+            List<Future<float[][]>> runs = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                runs.add(pool.submit(() -> compiled.run(hwc, null)));
+            }
+            for (Future<float[][]> run : runs) {
+                float[][] got = run.get();
+                for (int o = 0; o < expected.length; o++) {
+                    assertArrayEquals(expected[o], got[o]);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void anOpWithoutAKernelIsRefusedByName() throws Exception {
+        OnnxWriter w = new OnnxWriter("pool", 13);
+        w.input("x", List.of(Dim.of(1), Dim.of(4), Dim.of(8), Dim.of(8)));
+        w.initializer("w", new long[] {4, 4, 1, 1}, gaussian(new Random(1), 16, 1f));
+        w.node("Conv", List.of("x", "w"), List.of("c"), Attribute.ints(
+                "kernel_shape", 1, 1));
+        w.node("MaxPool", List.of("c"), List.of("p"), Attribute.ints(
+                "kernel_shape", 2, 2), Attribute.ints("strides", 2, 2));
+        w.output("p", List.of(Dim.of(1), Dim.of(4), Dim.of(4), Dim.of(4)));
+        OnnxNetwork net = OnnxNetwork.teacher(OnnxModel.read(w.toBytes(), "pool.onnx").graph(), List.of("p"),
+                manager);
+        ModelException e = assertThrows(ModelException.class, () -> net.compile(4, 8, 8, KERNELS));
+        assertTrue(e.getMessage().contains("MaxPool -> p"), e.getMessage());
+    }
+
+    private static void assertSame(OnnxNetwork network, CompiledNetwork compiled, float[] chw, int h, int w) {
+        NDList expected = network.features(manager.create(chw, new Shape(1, 3, h, w)));
+        float[][] got = compiled.run(Layout.chwToHwc(chw, 3, h, w), null);
+        assertEquals(expected.size(), got.length);
+        for (int o = 0; o < got.length; o++) {
+            long[] s = expected.get(o).getShape().getShape();
+            int[] shape = compiled.outputShape(o);
+            assertArrayEquals(new int[] {(int) s[2], (int) s[3], (int) s[1]}, shape, "output " + o + " HWC");
+            float[] want = Layout.chwToHwc(expected.get(o).toFloatArray(), shape[2], shape[0], shape[1]);
+            double error = relativeError(want, got[o]);
+            assertTrue(error <= TOLERANCE, "output " + o + ": relative L2 error " + error);
+        }
+    }
+
+    static double relativeError(float[] expected, float[] actual) {
+        double diff = 0;
+        double norm = 0;
+        for (int i = 0; i < expected.length; i++) {
+            diff += (double) (expected[i] - actual[i]) * (expected[i] - actual[i]);
+            norm += (double) expected[i] * expected[i];
+        }
+        return Math.sqrt(diff / Math.max(norm, 1e-30));
+    }
+
+    private static float[] gaussian(Random random, int n, float sigma) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (sigma * random.nextGaussian());
+        }
+        return v;
+    }
+}
