@@ -50,6 +50,29 @@ final class BatchNormRelu {
                 beta.getArray(), 1, MOMENTUM, EPS, training).singletonOrThrow().maximum(0f);
     }
 
+    /** Inference BN as {@code x * scale + shift}: {@code scale = gamma / sqrt(var + eps)}. */
+    float[] scale() {
+        float[] gammas = gamma.getArray().toFloatArray();
+        float[] variances = runningVar.getArray().toFloatArray();
+        float[] scale = new float[gammas.length];
+        for (int c = 0; c < scale.length; c++) {
+            scale[c] = (float) (gammas[c] / Math.sqrt((double) variances[c] + EPS));
+        }
+        return scale;
+    }
+
+    /** {@code shift = beta - mean * scale}. */
+    float[] shift() {
+        float[] scale = scale();
+        float[] betas = beta.getArray().toFloatArray();
+        float[] means = runningMean.getArray().toFloatArray();
+        float[] shift = new float[scale.length];
+        for (int c = 0; c < shift.length; c++) {
+            shift[c] = betas[c] - means[c] * scale[c];
+        }
+        return shift;
+    }
+
     /** {@link #apply} in inference as ONNX BatchNormalization (running statistics) and Relu; returns the output. */
     String export(OnnxGraphBuilder g, String out, String in) {
         List<String> inputs = List.of(in, OnnxNetwork.initializer(g, gamma), OnnxNetwork.initializer(g, beta),

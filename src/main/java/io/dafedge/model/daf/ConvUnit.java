@@ -9,6 +9,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
+import io.dafedge.kernels.Activation;
+import io.dafedge.kernels.ConvShape;
+import io.dafedge.model.djl.CompiledNetwork;
 import io.dafedge.model.djl.OnnxNetwork;
 import io.dafedge.model.onnx.OnnxGraphBuilder;
 import io.dafedge.model.onnx.OnnxWriter.Attribute;
@@ -52,6 +55,32 @@ final class ConvUnit {
         int pad = kernel / 2;
         return g.op("Conv", out, inputs, Attribute.ints("kernel_shape", kernel, kernel),
                 Attribute.ints("pads", pad, pad, pad, pad));
+    }
+
+    /**
+     * This convolution on the native kernels with {@code norm}'s inference scale and shift folded into its weights
+     * and bias ({@code norm} may be null); output channel {@code o} takes BN channel {@code o / share}, so that a
+     * depth-to-space after the convolution ({@code share} 4) still meets the BN it had in front.
+     */
+    io.dafedge.kernels.Conv2d compile(CompiledNetwork.ConvFactory factory, BatchNormRelu norm, int share, Activation activation) {
+        float[] w = weight.getArray().toFloatArray();
+        int out = (int) weight.getArray().getShape().get(0);
+        float[] b = bias == null ? new float[out] : bias.getArray().toFloatArray();
+        if (norm != null) {
+            float[] scale = norm.scale();
+            float[] shift = norm.shift();
+            int perFilter = w.length / out;
+            for (int o = 0; o < out; o++) {
+                float k = scale[o / share];
+                for (int i = o * perFilter; i < (o + 1) * perFilter; i++) {
+                    w[i] *= k;
+                }
+                b[o] = b[o] * k + shift[o / share];
+            }
+        }
+        int in = (int) weight.getArray().getShape().get(1);
+        ConvShape shape = ConvShape.of(in, out, kernel).withPadding(kernel / 2).withActivation(activation);
+        return factory.create(shape, w, b);
     }
 
     /** Multiply-accumulates for an output of {@code h x w} pixels. */

@@ -15,7 +15,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import io.dafedge.kernels.Activation;
 import io.dafedge.model.ModelException;
+import io.dafedge.model.djl.CompiledNetwork;
 import io.dafedge.model.djl.OnnxNetwork;
 import io.dafedge.model.onnx.OnnxGraphBuilder;
 import io.dafedge.model.onnx.OnnxWriter.Attribute;
@@ -309,6 +311,39 @@ public final class DafNetwork {
         long c = s.get(1) / 4;
         return x.reshape(s.get(0), c, 2, 2, s.get(2), s.get(3)).transpose(0, 1, 4, 2, 5, 3)
                 .reshape(s.get(0), c, 2 * s.get(2), 2 * s.get(3));
+    }
+
+    /**
+     * The inference part (student, fusion, decoder; not the boost heads) as convolutions on the native kernels, with
+     * each BN folded into the convolution before it: what {@link CompiledDafDetector} runs.
+     */
+    CompiledHead compile(int side, CompiledNetwork.ConvFactory factory) throws ModelException {
+        CompiledNetwork s = student.compile(3, side, side, factory);
+        List<io.dafedge.kernels.Conv2d> convs = new ArrayList<>();
+        try {
+            convs.add(fusion.compile(factory, fusionNorm, 1, Activation.RELU));
+            convs.add(decode16.compile(factory, decode16Norm, 1, Activation.RELU));
+            convs.add(decode8.compile(factory, decode8Norm, 4, Activation.RELU));
+            // ReLU after the resize to stride 2, which the compiled head moves behind this convolution
+            convs.add(decode4.compile(factory, decode4Norm, 1, Activation.NONE));
+            convs.add(head.compile(factory, null, 1, Activation.NONE));
+        } catch (RuntimeException e) {
+            convs.forEach(io.dafedge.kernels.Conv2d::close);
+            s.close();
+            throw e;
+        }
+        return new CompiledHead(s, convs.get(0), convs.get(1), convs.get(2), convs.get(3), convs.get(4));
+    }
+
+    /** {@link #compile}'s result; closing it frees the native weights. */
+    record CompiledHead(CompiledNetwork student, io.dafedge.kernels.Conv2d fusion, io.dafedge.kernels.Conv2d decode16,
+                        io.dafedge.kernels.Conv2d decode8, io.dafedge.kernels.Conv2d decode4,
+                        io.dafedge.kernels.Conv2d head) implements AutoCloseable {
+        @Override
+        public void close() {
+            student.close();
+            List.of(fusion, decode16, decode8, decode4, head).forEach(io.dafedge.kernels.Conv2d::close);
+        }
     }
 
     /** The teacher's (and student's) channels at strides 4, 8, 16, from which every width derives. */
