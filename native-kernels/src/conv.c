@@ -40,18 +40,29 @@ static float *pack_depthwise(dk_conv *cv, int lanes, const float *weights, const
     return p;
 }
 
+/* Whether row (tap k, input channel i) of tile t has a weight that is not zero among the tile's valid channels.
+ * -0.0f counts as zero (skipping it changes no sum), NaN does not. */
+static int row_used(const dk_tile *t, const float *weights, int icg, int taps, int k, int i)
+{
+    for (int j = 0; j < t->valid; j++) {
+        if (weights[((size_t)(t->out0 + j) * icg + i) * taps + k] != 0.0f) return 1;
+    }
+    return 0;
+}
+
 /* Dense and grouped: per group, output channels in tiles of two vectors (one for a remainder that fits one).
  * A tile's block is its biases, then for each tap (ky, kx) and input channel of the group one row of the tile's
- * weights: the kernel's innermost loop reads consecutive rows. Weights arrive as PyTorch's OIHW. */
+ * weights: the kernel's innermost loop reads consecutive rows. Weights arrive as PyTorch's OIHW.
+ * Sparse: the same, but a block keeps only the rows that are used (row_used), and the tile lists which they are
+ * (dk_tile.tap, .ic), so the kernel's work falls with the kept fraction. */
 static float *pack_dense(dk_conv *cv, int lanes, const float *weights, const float *bias)
 {
     int icg = cv->in_c / cv->groups, ocg = cv->out_c / cv->groups, taps = cv->kh * cv->kw;
     int per_group = 0;
     for (int o = 0; o < ocg; o += 2 * lanes) per_group++;
     cv->ntiles = per_group * cv->groups;
-    cv->tiles = malloc((size_t)cv->ntiles * sizeof(dk_tile));
+    cv->tiles = calloc((size_t)cv->ntiles, sizeof(dk_tile));
     if (!cv->tiles) return NULL;
-    size_t total = 0;
     dk_tile *t = cv->tiles;
     for (int g = 0; g < cv->groups; g++) {
         for (int o = 0; o < ocg; o += 2 * lanes, t++) {
@@ -59,18 +70,54 @@ static float *pack_dense(dk_conv *cv, int lanes, const float *weights, const flo
             t->out0 = g * ocg + o;
             t->width = ocg - o <= lanes ? lanes : 2 * lanes;
             t->valid = ocg - o < t->width ? ocg - o : t->width;
-            t->packed = total;
-            total += ((size_t)taps * icg + 1) * t->width;
         }
+    }
+    size_t total = 0, index = 0;
+    for (t = cv->tiles; t < cv->tiles + cv->ntiles; t++) {
+        t->rows = taps * icg;
+        if (cv->sparse) {
+            t->rows = 0;
+            for (int k = 0; k < taps; k++) {
+                for (int i = 0; i < icg; i++) t->rows += row_used(t, weights, icg, taps, k, i);
+            }
+            index += (size_t)taps + 1 + t->rows;
+        }
+        t->packed = total;
+        total += ((size_t)t->rows + 1) * t->width;
+    }
+    if (cv->sparse) {
+        cv->index = malloc(index * sizeof(int));
+        if (!cv->index) return NULL;
     }
     float *p = aligned_alloc(64, round_up(total * sizeof(float), 64));
     if (!p) return NULL;
     memset(p, 0, total * sizeof(float));
+    int *x = cv->index;
     for (t = cv->tiles; t < cv->tiles + cv->ntiles; t++) {
         float *b = p + t->packed;
+        for (int j = 0; j < t->valid; j++) b[j] = bias ? bias[t->out0 + j] : 0.0f;
+        if (cv->sparse) {
+            int *tap = x, *ic = x + taps + 1, r = 0;
+            x = ic + t->rows;
+            t->tap = tap;
+            t->ic = ic;
+            for (int k = 0; k < taps; k++) {
+                tap[k] = r;
+                for (int i = 0; i < icg; i++) {
+                    if (!row_used(t, weights, icg, taps, k, i)) continue;
+                    ic[r] = i;
+                    float *row = b + ((size_t)r + 1) * t->width; /* after the biases */
+                    for (int j = 0; j < t->valid; j++) {
+                        row[j] = weights[((size_t)(t->out0 + j) * icg + i) * taps + k];
+                    }
+                    r++;
+                }
+            }
+            tap[taps] = r;
+            continue;
+        }
         for (int j = 0; j < t->valid; j++) {
             int oc = t->out0 + j;
-            b[j] = bias ? bias[oc] : 0.0f;
             for (int i = 0; i < icg; i++) {
                 for (int k = 0; k < taps; k++) {
                     b[((size_t)k * icg + i + 1) * t->width + j] = weights[((size_t)oc * icg + i) * taps + k];
@@ -81,7 +128,7 @@ static float *pack_dense(dk_conv *cv, int lanes, const float *weights, const flo
     return p;
 }
 
-dk_conv *dk_conv_create(int isa, const int shape[12], const float *weights, const float *bias)
+dk_conv *dk_conv_create(int isa, const int shape[12], const float *weights, const float *bias, int sparse)
 {
     if (isa < 0 || isa >= DK_ISAS || !(dk_supported_isas() & (1 << isa))) return NULL;
     dk_conv *cv = calloc(1, sizeof *cv);
@@ -100,6 +147,7 @@ dk_conv *dk_conv_create(int isa, const int shape[12], const float *weights, cons
     cv->groups = shape[10];
     cv->act = shape[11];
     cv->depthwise = cv->groups == cv->in_c && cv->out_c == cv->in_c;
+    cv->sparse = sparse && !cv->depthwise;
     int lanes = impls[isa]->lanes;
     cv->packed = cv->depthwise ? pack_depthwise(cv, lanes, weights, bias) : pack_dense(cv, lanes, weights, bias);
     if (!cv->packed) {
@@ -113,8 +161,24 @@ void dk_conv_free(dk_conv *cv)
 {
     if (!cv) return;
     free(cv->tiles);
+    free(cv->index);
     free(cv->packed);
     free(cv);
+}
+
+void dk_conv_rows(const dk_conv *cv, long long *kept, long long *all, long long *macs_per_pixel)
+{
+    long long taps = (long long)cv->kh * cv->kw;
+    if (cv->depthwise) {
+        *kept = *all = *macs_per_pixel = taps * cv->in_c;
+        return;
+    }
+    *kept = *all = *macs_per_pixel = 0;
+    for (const dk_tile *t = cv->tiles; t < cv->tiles + cv->ntiles; t++) {
+        *kept += t->rows;
+        *all += taps * (cv->in_c / cv->groups);
+        *macs_per_pixel += (long long)t->rows * t->valid;
+    }
 }
 
 void dk_conv_run(const dk_conv *cv, const float *in, int h, int w, const float *res, float *out, int threads)

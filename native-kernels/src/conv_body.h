@@ -74,11 +74,29 @@ static span row_span(const job *j, int y, int xc)
 
 /* ---- dense and grouped: tiles of output channels x register blocks of pixels ---- */
 
+/* One weight row into R pixels x C vectors of accumulators: C weight vectors loaded, each pixel's input value
+ * (a[r * ps]) broadcast, R x C FMAs. The dense and the sparse loop both run this, so they sum alike. */
+AI void dense_row(const int R, const int C, vec acc[][2], const float *a, long ps, const float *b)
+{
+    vec wv[2];
+#pragma GCC unroll 16
+    for (int c = 0; c < C; c++) wv[c] = vload(b + c * DK_V);
+#pragma GCC unroll 16
+    for (int r = 0; r < R; r++) {
+        vec s = vset1(a[r * ps]);
+#pragma GCC unroll 16
+        for (int c = 0; c < C; c++) acc[r][c] = vfma(s, wv[c], acc[r][c]);
+    }
+}
+
 /* R pixels (consecutive in the row, sw apart in the input) x C vectors of one tile's channels. Accumulators stay
  * in registers; per input channel and tap, C weight vectors are loaded and each pixel's input value broadcast.
- * ix0 is the input column of pixel 0's window; taps [kx0, kx1) are the ones inside the image for all R pixels. */
-AI void dense_block(const int R, const int C, const job *j, const dk_tile *t, long iy0, int ky0, int ky1,
-                    long ix0, int kx0, int kx1, float *out, const float *res)
+ * ix0 is the input column of pixel 0's window; taps [kx0, kx1) are the ones inside the image for all R pixels.
+ * S (sparse packing): per tap only the tile's kept rows, from its lists; a tap outside the image is skipped
+ * whole, as in the dense loop, so border pixels need nothing else. Rows stay in the dense order (taps row by row,
+ * input channels rising), so the sums differ from dense packing's only by the products with zero weights. */
+AI void dense_block(const int R, const int C, const int S, const job *j, const dk_tile *t, long iy0, int ky0,
+                    int ky1, long ix0, int kx0, int kx1, float *out, const float *res)
 {
     const dk_conv *cv = j->cv;
     const int width = C * DK_V, icg = cv->in_c / cv->groups, cin = cv->in_c;
@@ -95,17 +113,18 @@ AI void dense_block(const int R, const int C, const job *j, const dk_tile *t, lo
     for (int ky = ky0; ky < ky1; ky++) {
         for (int kx = kx0; kx < kx1; kx++) {
             const float *a = j->in + ((iy0 + ky) * j->w + ix0 + kx) * cin + t->in0;
-            const float *b = wt + (size_t)(ky * cv->kw + kx) * icg * width;
-            for (int i = 0; i < icg; i++, a++, b += width) {
-                vec wv[2];
-#pragma GCC unroll 16
-                for (int c = 0; c < C; c++) wv[c] = vload(b + c * DK_V);
-#pragma GCC unroll 16
-                for (int r = 0; r < R; r++) {
-                    vec s = vset1(a[r * ps]);
-#pragma GCC unroll 16
-                    for (int c = 0; c < C; c++) acc[r][c] = vfma(s, wv[c], acc[r][c]);
+            if (S) {
+                const int k = ky * cv->kw + kx, *ic = t->ic;
+                for (int p = t->tap[k], e = t->tap[k + 1]; p < e; p++) {
+                    const float *ap = a + ic[p];
+                    /* an opaque pointer, so the R broadcasts address it plus the pixel offsets (base + index),
+                     * as in the dense loop, instead of GCC adding ic[p] to each pixel's offset first */
+                    __asm__("" : "+r"(ap));
+                    dense_row(R, C, acc, ap, ps, wt + (size_t)p * width);
                 }
+            } else {
+                const float *b = wt + (size_t)(ky * cv->kw + kx) * icg * width;
+                for (int i = 0; i < icg; i++, a++, b += width) dense_row(R, C, acc, a, ps, b);
             }
         }
     }
@@ -121,26 +140,38 @@ AI void dense_block(const int R, const int C, const job *j, const dk_tile *t, lo
 }
 
 /* R pixels from column x on, all taps from kx0 to kx1, for a tile of one or two vectors. */
-AI void dense_at(const int R, const job *j, const dk_tile *t, long iy0, int ky0, int ky1, int x, int kx0, int kx1,
-                 float *o, const float *q)
+AI void dense_at(const int R, const int S, const job *j, const dk_tile *t, long iy0, int ky0, int ky1, int x,
+                 int kx0, int kx1, float *o, const float *q)
 {
     const dk_conv *cv = j->cv;
     long ix0 = (long)x * cv->sw - cv->pl;
     size_t at = (size_t)x * cv->out_c;
-    if (t->width == DK_V) dense_block(R, 1, j, t, iy0, ky0, ky1, ix0, kx0, kx1, o + at, q ? q + at : NULL);
-    else dense_block(R, 2, j, t, iy0, ky0, ky1, ix0, kx0, kx1, o + at, q ? q + at : NULL);
+    if (t->width == DK_V) dense_block(R, 1, S, j, t, iy0, ky0, ky1, ix0, kx0, kx1, o + at, q ? q + at : NULL);
+    else dense_block(R, 2, S, j, t, iy0, ky0, ky1, ix0, kx0, kx1, o + at, q ? q + at : NULL);
 }
 
 /* A pixel at the left or right border: only the taps inside the image. */
-static void dense_edge(const job *j, const dk_tile *t, long iy0, int ky0, int ky1, int x, float *o, const float *q)
+AI void edge_at(const int S, const job *j, const dk_tile *t, long iy0, int ky0, int ky1, int x, float *o,
+                const float *q)
 {
     const dk_conv *cv = j->cv;
     long ix0 = (long)x * cv->sw - cv->pl;
     int kx0 = ix0 < 0 ? (int)-ix0 : 0, kx1 = (int)(j->w - ix0 < cv->kw ? j->w - ix0 : cv->kw);
-    dense_at(1, j, t, iy0, ky0, ky1, x, kx0, kx1, o, q);
+    dense_at(1, S, j, t, iy0, ky0, ky1, x, kx0, kx1, o, q);
 }
 
-static void dense_task(void *arg, int task)
+static void dense_edge(const job *j, const dk_tile *t, long iy0, int ky0, int ky1, int x, float *o, const float *q)
+{
+    edge_at(0, j, t, iy0, ky0, ky1, x, o, q);
+}
+
+static void sparse_edge(const job *j, const dk_tile *t, long iy0, int ky0, int ky1, int x, float *o, const float *q)
+{
+    edge_at(1, j, t, iy0, ky0, ky1, x, o, q);
+}
+
+/* One task of a dense or grouped convolution, S: its weights packed sparse. */
+AI void tiles_task(const int S, void *arg, int task)
 {
     const job *j = arg;
     const dk_conv *cv = j->cv;
@@ -155,18 +186,29 @@ static void dense_task(void *arg, int task)
         float *o = j->out + row + t->out0;
         const float *q = j->res ? j->res + row + t->out0 : NULL;
         int x = xs;
-        for (; x < xa; x++) dense_edge(j, t, iy0, ky0, ky1, x, o, q);
-        for (; x + DK_RMAX <= xb; x += DK_RMAX) dense_at(DK_RMAX, j, t, iy0, ky0, ky1, x, 0, cv->kw, o, q);
+        for (; x < xa; x++) {
+            if (S) sparse_edge(j, t, iy0, ky0, ky1, x, o, q);
+            else dense_edge(j, t, iy0, ky0, ky1, x, o, q);
+        }
+        for (; x + DK_RMAX <= xb; x += DK_RMAX) dense_at(DK_RMAX, S, j, t, iy0, ky0, ky1, x, 0, cv->kw, o, q);
         switch (xb - x) {
-#define REST(R) case R: if (R < DK_RMAX) dense_at(R, j, t, iy0, ky0, ky1, x, 0, cv->kw, o, q); break;
+#define REST(R) case R: if (R < DK_RMAX) dense_at(R, S, j, t, iy0, ky0, ky1, x, 0, cv->kw, o, q); break;
         REST(1) REST(2) REST(3) REST(4) REST(5) REST(6) REST(7)
         REST(8) REST(9) REST(10) REST(11) REST(12) REST(13) REST(14)
 #undef REST
         default: break;
         }
-        for (x = xb; x < xe; x++) dense_edge(j, t, iy0, ky0, ky1, x, o, q);
+        for (x = xb; x < xe; x++) {
+            if (S) sparse_edge(j, t, iy0, ky0, ky1, x, o, q);
+            else dense_edge(j, t, iy0, ky0, ky1, x, o, q);
+        }
     }
 }
+
+/* Dense and sparse packing get a task function each, so neither's loops share registers or code with the
+ * other's: the dense one compiles exactly as it did before sparse packing existed. */
+static void dense_task(void *arg, int task) { tiles_task(0, arg, task); }
+static void sparse_task(void *arg, int task) { tiles_task(1, arg, task); }
 
 /* ---- depthwise: each output channel from its own input channel; vectors over channels ---- */
 
@@ -276,7 +318,8 @@ static void run(const dk_conv *cv, const float *in, int h, int w, const float *r
         j.h = j.ho = 1;
     }
     plan(&j, threads, cv->depthwise ? 1 : cv->ntiles);
-    dk_parallel(threads, j.ho * j.xchunks * j.tchunks, cv->depthwise ? dw_task : dense_task, &j);
+    dk_task_fn fn = cv->depthwise ? dw_task : cv->sparse ? sparse_task : dense_task;
+    dk_parallel(threads, j.ho * j.xchunks * j.tchunks, fn, &j);
 }
 
 const dk_impl DK_IMPL = {DK_V, run};

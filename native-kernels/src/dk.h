@@ -15,7 +15,15 @@ typedef struct {
     int out0;       /* first output channel of the tile */
     int width;      /* V or 2V */
     int valid;      /* 1..width */
-    size_t packed;  /* offset in floats of the tile's block: width biases, then kh*kw*icg rows of width weights */
+    size_t packed;  /* offset in floats of the tile's block: width biases, then its rows of width weights */
+    int rows;       /* weight rows in the block: kh*kw*icg when dense, the kept ones when sparse */
+    /* Sparse packing only, NULL when dense. The block holds only the rows (tap, input channel) whose weights are
+     * not all zero across the tile's valid channels, in the dense order: tap k = ky*kw+kx owns rows
+     * [tap[k], tap[k+1]) of the block, and ic[r] is row r's input channel within the group. Taps, not input
+     * offsets, because the image width (and so a tap's offset) is known only per call, and because a pixel at
+     * the border skips whole taps, which is then just a shorter loop over k. */
+    const int *tap; /* kh*kw+1 entries */
+    const int *ic;  /* rows entries */
 } dk_tile;
 
 typedef struct dk_conv {
@@ -24,7 +32,9 @@ typedef struct dk_conv {
     int depthwise;   /* groups == in_c == out_c: one row of biases, then kh*kw rows of weights, cpad apart */
     int cpad;        /* depthwise: in_c rounded up to whole vectors */
     int ntiles;      /* dense only */
+    int sparse;      /* dense only: the tiles keep only their rows that are not all zero (dk_tile.tap, .ic) */
     dk_tile *tiles;
+    int *index;      /* sparse only: every tile's tap and ic lists */
     float *packed;   /* 64-byte aligned */
 } dk_conv;
 
@@ -40,9 +50,17 @@ extern const dk_impl dk_impl_portable, dk_impl_avx2, dk_impl_avx512;
 /* Bit i set when ISA i can run on this CPU (and OS). */
 int dk_supported_isas(void);
 
-/* NULL when out of memory or when the ISA is not supported; shape values are trusted (checked by the caller). */
-dk_conv *dk_conv_create(int isa, const int shape[12], const float *weights, const float *bias);
+/* NULL when out of memory or when the ISA is not supported; shape values are trusted (checked by the caller).
+ * sparse: pack only the weight rows that are not all zero across a tile (pruned weights; see dk_tile). Ignored for
+ * a depthwise convolution, which is always packed dense: it is bound by memory, and a per-channel pattern of
+ * zeros cannot skip whole vectors. */
+dk_conv *dk_conv_create(int isa, const int shape[12], const float *weights, const float *bias, int sparse);
 void dk_conv_free(dk_conv *cv);
+
+/* What the packing kept: weight rows kept and all of them, summed over the tiles (a depthwise convolution counts
+ * one row per tap and channel, all kept), and the multiply-accumulates per output pixel of the kept rows over the
+ * tiles' valid channels (kh*kw*in_c/groups*out_c when nothing was skipped). */
+void dk_conv_rows(const dk_conv *cv, long long *kept, long long *all, long long *macs_per_pixel);
 int dk_out_size(int in, int pad0, int pad1, int k, int s);
 void dk_conv_run(const dk_conv *cv, const float *in, int h, int w, const float *res, float *out, int threads);
 

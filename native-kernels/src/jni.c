@@ -14,7 +14,7 @@ JNIEXPORT jint JNICALL Java_io_dafedge_kernels_NativeKernels_supportedIsas(JNIEn
 
 JNIEXPORT jlong JNICALL Java_io_dafedge_kernels_NativeKernels_create(JNIEnv *env, jclass cls, jint isa,
                                                                      jintArray shape, jfloatArray weights,
-                                                                     jfloatArray bias)
+                                                                     jfloatArray bias, jboolean sparse)
 {
     (void)cls;
     jint s[12];
@@ -22,7 +22,7 @@ JNIEXPORT jlong JNICALL Java_io_dafedge_kernels_NativeKernels_create(JNIEnv *env
     (*env)->GetIntArrayRegion(env, shape, 0, 12, s);
     jfloat *w = (*env)->GetFloatArrayElements(env, weights, NULL);
     jfloat *b = bias ? (*env)->GetFloatArrayElements(env, bias, NULL) : NULL;
-    dk_conv *cv = w && (b || !bias) ? dk_conv_create(isa, s, w, b) : NULL;
+    dk_conv *cv = w && (b || !bias) ? dk_conv_create(isa, s, w, b, sparse == JNI_TRUE) : NULL;
     if (b) (*env)->ReleaseFloatArrayElements(env, bias, b, JNI_ABORT);
     if (w) (*env)->ReleaseFloatArrayElements(env, weights, w, JNI_ABORT);
     return (jlong)(intptr_t)cv;
@@ -33,6 +33,17 @@ JNIEXPORT void JNICALL Java_io_dafedge_kernels_NativeKernels_free(JNIEnv *env, j
     (void)env;
     (void)cls;
     dk_conv_free((dk_conv *)(intptr_t)handle);
+}
+
+/* rows[0..2]: weight rows kept, all weight rows, multiply-accumulates per output pixel (dk_conv_rows). */
+JNIEXPORT void JNICALL Java_io_dafedge_kernels_NativeKernels_rows(JNIEnv *env, jclass cls, jlong handle,
+                                                                 jlongArray rows)
+{
+    (void)cls;
+    long long v[3];
+    dk_conv_rows((const dk_conv *)(intptr_t)handle, &v[0], &v[1], &v[2]);
+    jlong j[3] = {v[0], v[1], v[2]};
+    if ((*env)->GetArrayLength(env, rows) == 3) (*env)->SetLongArrayRegion(env, rows, 0, 3, j);
 }
 
 /* The arrays are pinned, not copied, for the call (the kernels make no JNI calls meanwhile): a copy in and out

@@ -1,7 +1,10 @@
 /* `make check`: random convolutions (dense, depthwise, grouped; any kernel, stride, padding, activation, with and
  * without bias and residual; every ISA this CPU has; 1 to 3 threads) against a direct six-loop convolution in
  * double precision, built with AddressSanitizer and UBSan over exactly sized buffers, so a read or write past an
- * array fails here even where the Java tests' results would still match. */
+ * array fails here even where the Java tests' results would still match.
+ * Half of them have pruned weights (zeros in 32-filter blocks per tap and input channel, 4-of-9 style patterns
+ * per block, unstructured zeros, all zeros, none) and are packed sparse: their output must also equal the dense
+ * packing's (skipping a zero weight changes no sum), and the rows kept must be those a direct count finds. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,10 +52,62 @@ static double error(const int s[12], const float *wt, const float *bias, const f
     return norm > 0 ? sqrt(diff / norm) : sqrt(diff);
 }
 
+/* Zeros as pruning leaves them, in OIHW weights of out_c filters x icg input channels x taps. */
+static void prune(float *wt, int out_c, int icg, int taps)
+{
+    int kind = rand() % 5, blocks = (out_c + 31) / 32;
+    double rate = (double)(rand() % 101) / 100;
+    for (int bo = 0; bo < blocks; bo++) {
+        for (int i = 0; i < icg; i++) {
+            /* pattern: keep 4 taps (all of a smaller kernel) of this block and channel, or none (30 %) */
+            int keep = rand() % 100 >= 30, kept[25] = {0}, n = taps < 4 ? taps : 4; /* kernels are 5x5 at most */
+            for (int c = 0; c < n;) {
+                int k = rand() % taps;
+                if (!kept[k]) kept[k] = 1, c++;
+            }
+            for (int k = 0; k < taps; k++) {
+                int zero_block = rand() < rate * RAND_MAX;
+                for (int o = bo * 32; o < out_c && o < bo * 32 + 32; o++) {
+                    float *v = &wt[((size_t)o * icg + i) * taps + k];
+                    switch (kind) {
+                    case 0: if (zero_block) *v = 0; break;                       /* block-punched, 32 x 1 */
+                    case 1: if (!keep || !kept[k]) *v = 0; break;                /* pattern + connectivity */
+                    case 2: if (rand() < rate * RAND_MAX) *v = 0; break;         /* unstructured */
+                    case 3: *v = 0; break;                                       /* everything pruned */
+                    default: break;                                              /* nothing pruned */
+                    }
+                }
+            }
+        }
+    }
+}
+
+/* Rows a sparse packing must keep for the ISA: per group and tile of two vectors (one for a remainder that fits
+ * one), the (tap, input channel) rows with a weight that is not zero. */
+static long long kept_rows(int lanes, const int s[12], const float *wt)
+{
+    int g = s[10], icg = s[0] / g, ocg = s[1] / g, taps = s[2] * s[3];
+    long long kept = 0;
+    for (int gi = 0; gi < g; gi++) {
+        for (int o = 0; o < ocg; o += 2 * lanes) {
+            int n = ocg - o <= lanes ? ocg - o : ocg - o < 2 * lanes ? ocg - o : 2 * lanes;
+            for (int k = 0; k < taps; k++) {
+                for (int i = 0; i < icg; i++) {
+                    int any = 0;
+                    for (int j = 0; j < n; j++) any |= wt[((size_t)(gi * ocg + o + j) * icg + i) * taps + k] != 0;
+                    kept += any;
+                }
+            }
+        }
+    }
+    return kept;
+}
+
 int main(void)
 {
     srand(7);
-    int isas = dk_supported_isas(), runs = 0, failures = 0;
+    const int lanes[DK_ISAS] = {dk_impl_portable.lanes, dk_impl_avx2.lanes, dk_impl_avx512.lanes};
+    int isas = dk_supported_isas(), runs = 0, failures = 0, sparse_runs = 0;
     while (runs < 3000) {
         int g, in_c, out_c;
         switch (rand() % 3) {
@@ -71,18 +126,41 @@ int main(void)
         float *in = random_floats((size_t)h * w * in_c);
         float *res = rand() % 2 ? random_floats(out_n) : NULL;
         float *out = malloc(out_n * sizeof *out);
-        dk_conv *cv = dk_conv_create(isa, s, wt, bias);
+        int sparse = rand() % 2, depthwise = g == in_c && in_c == out_c;
+        if (sparse) prune(wt, out_c, in_c / g, s[2] * s[3]);
+        dk_conv *cv = dk_conv_create(isa, s, wt, bias, sparse);
         dk_conv_run(cv, in, h, w, res, out, threads);
         double e = error(s, wt, bias, in, h, w, res, out);
-        if (!(e <= 1e-5) && failures++ < 10) {
-            printf("isa %d: in %d out %d groups %d kernel %dx%d stride %d,%d pads %d,%d,%d,%d act %d, %dx%d: "
-                   "relative error %g\n", isa, in_c, out_c, g, s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9],
-                   s[11], h, w, e);
+        const char *wrong = e <= 1e-5 ? NULL : "relative error";
+        if (sparse) {
+            /* the same weights packed dense, on one thread: equal, except maybe the sign of a zero */
+            float *dense = malloc(out_n * sizeof *dense);
+            dk_conv *dv = dk_conv_create(isa, s, wt, bias, 0);
+            dk_conv_run(dv, in, h, w, res, dense, 1);
+            for (size_t i = 0; i < out_n && !wrong; i++) {
+                if (out[i] != dense[i]) wrong = "differs from dense packing";
+            }
+            long long kept, all, macs, dkept, dall, dmacs;
+            dk_conv_rows(cv, &kept, &all, &macs);
+            dk_conv_rows(dv, &dkept, &dall, &dmacs);
+            long long expect = depthwise ? dall : kept_rows(lanes[isa], s, wt);
+            if (!wrong && (kept != expect || all != dall || dkept != dall || kept > all || macs > dmacs
+                           || dmacs != (long long)s[2] * s[3] * (in_c / g) * out_c)) {
+                wrong = "rows kept";
+            }
+            dk_conv_free(dv);
+            free(dense);
+            sparse_runs++;
+        }
+        if (wrong && failures++ < 10) {
+            printf("isa %d%s: in %d out %d groups %d kernel %dx%d stride %d,%d pads %d,%d,%d,%d act %d, %dx%d: "
+                   "%s (relative error %g)\n", isa, sparse ? " sparse" : "", in_c, out_c, g, s[2], s[3], s[4],
+                   s[5], s[6], s[7], s[8], s[9], s[11], h, w, wrong, e);
         }
         dk_conv_free(cv);
         free(wt), free(bias), free(in), free(res), free(out);
         runs++;
     }
-    printf("%d random convolutions, %d wrong\n", runs, failures);
+    printf("%d random convolutions (%d packed sparse), %d wrong\n", runs, sparse_runs, failures);
     return failures != 0;
 }

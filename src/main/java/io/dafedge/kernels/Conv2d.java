@@ -6,6 +6,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * A 2-D convolution on the native kernels, batch 1: {@code output = activation(conv(input) + bias [+ residual])}.
  * Tensors are HWC float arrays (channels innermost; {@link Layout} converts from and to CHW). The weights, in
  * PyTorch's OIHW layout, are packed once, natively, when the convolution is created; {@link #close()} frees them.
+ * Pruned weights can be packed {@link Packing#SPARSE}, which skips the rows of weights that pruning zeroed.
  * <p>
  * Thread-safe: concurrent {@code run} calls are allowed (calls with more than one thread take turns on the library's
  * worker threads); {@code run} after {@code close} throws {@link IllegalStateException}. During a call the JVM's
@@ -20,15 +21,27 @@ public final class Conv2d implements AutoCloseable {
     private final ConvShape shape;
     private final Isa isa;
     private final int threads;
+    private final Packing packing;
+    /** Weight rows the packing kept and all of them, over the tiles (see {@link #keptFraction()}). */
+    private final long keptRows;
+    private final long allRows;
+    /** Multiply-accumulates per output pixel: kept rows times the valid channels of their tiles. */
+    private final long macsPerPixel;
     /** Guards {@link #handle}: runs share it, close takes it alone. */
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private long handle;
 
-    private Conv2d(ConvShape shape, Isa isa, int threads, long handle) {
+    private Conv2d(ConvShape shape, Isa isa, int threads, Packing packing, long handle) {
         this.shape = shape;
         this.isa = isa;
         this.threads = threads;
+        this.packing = packing;
         this.handle = handle;
+        long[] rows = new long[3];
+        NativeKernels.rows(handle, rows);
+        keptRows = rows[0];
+        allRows = rows[1];
+        macsPerPixel = rows[2];
     }
 
     /** With the selected ISA ({@link Isa#selected()}) and {@value #DEFAULT_THREADS} threads. */
@@ -36,14 +49,25 @@ public final class Conv2d implements AutoCloseable {
         return create(shape, weights, bias, Isa.selected(), DEFAULT_THREADS);
     }
 
+    /** Packed {@link Packing#DENSE}. */
+    public static Conv2d create(ConvShape shape, float[] weights, float[] bias, Isa isa, int threads) {
+        return create(shape, weights, bias, isa, threads, Packing.DENSE);
+    }
+
     /**
      * @param weights {@link ConvShape#weightCount()} values, OIHW
      * @param bias    one per output channel, or null for none
      * @param isa     must be supported by this CPU ({@link Isa#supported()})
      * @param threads threads per call, the caller's included
+     * @param packing {@link Packing#SPARSE} to skip the rows of weights pruning zeroed; a depthwise convolution is
+     *                packed dense whatever it says ({@link #packing()} tells)
      */
-    public static Conv2d create(ConvShape shape, float[] weights, float[] bias, Isa isa, int threads) {
+    public static Conv2d create(ConvShape shape, float[] weights, float[] bias, Isa isa, int threads,
+                                Packing packing) {
         NativeKernels.require();
+        if (shape == null) {
+            throw new IllegalArgumentException("shape must not be null");
+        }
         if (weights == null || weights.length != shape.weightCount()) {
             throw new IllegalArgumentException("weights: expected " + shape.weightCount() + " values (OIHW) for "
                     + shape + ", got " + (weights == null ? "null" : weights.length));
@@ -55,14 +79,26 @@ public final class Conv2d implements AutoCloseable {
         if (threads < 1 || threads > MAX_THREADS) {
             throw new IllegalArgumentException("threads must be in [1, " + MAX_THREADS + "], got " + threads);
         }
+        if (isa == null) {
+            throw new IllegalArgumentException("isa must not be null");
+        }
         if (!isa.isSupported()) {
             throw new IllegalArgumentException(isa.key() + " is not supported by this CPU");
         }
-        long handle = NativeKernels.create(isa.ordinal(), shape.toArray(), weights, bias);
+        if (packing == null) {
+            throw new IllegalArgumentException("packing must not be null (Packing.DENSE or Packing.SPARSE)");
+        }
+        Packing used = isDepthwise(shape) ? Packing.DENSE : packing;
+        long handle = NativeKernels.create(isa.ordinal(), shape.toArray(), weights, bias, used == Packing.SPARSE);
         if (handle == 0) {
             throw new OutOfMemoryError("no native memory for the packed weights of " + shape);
         }
-        return new Conv2d(shape, isa, threads, handle);
+        return new Conv2d(shape, isa, threads, used, handle);
+    }
+
+    /** As the native code decides: each output channel from its own input channel. */
+    private static boolean isDepthwise(ConvShape s) {
+        return s.groups() == s.inChannels() && s.outChannels() == s.inChannels();
     }
 
     public ConvShape shape() {
@@ -76,6 +112,31 @@ public final class Conv2d implements AutoCloseable {
 
     public int threads() {
         return threads;
+    }
+
+    /** The packing in use: as asked, except {@link Packing#DENSE} for a depthwise convolution. */
+    public Packing packing() {
+        return packing;
+    }
+
+    /**
+     * Weight rows kept over all rows, summed over the tiles of output channels ({@link Isa#lanes() two vectors}
+     * wide; each tile counts kernel positions x input channels of its group as rows): 1.0 when packed dense. Tiles
+     * count alike whatever their valid channels, so on an ISA with narrower tiles a mask whose zeros do not fill
+     * whole 32-filter blocks can give a different figure. {@link #executedMacs(int, int)} weighs by channels.
+     */
+    public double keptFraction() {
+        return allRows == 0 ? 1.0 : (double) keptRows / allRows;
+    }
+
+    /**
+     * The multiply-accumulates the kernel performs for an input of {@code height x width}: per output pixel, each
+     * tile's kept rows times the tile's valid (not padding) output channels. Counted as {@link ConvShape#macs(int,
+     * int)} counts, which it equals when packed dense: kernel positions over the zero padding count too (the kernel
+     * skips those for border pixels either way, so both figures overstate the border alike).
+     */
+    public long executedMacs(int height, int width) {
+        return Math.multiplyExact((long) shape.outHeight(height) * shape.outWidth(width), macsPerPixel);
     }
 
     /** The convolution of an HWC input of {@code height x width}, into a new HWC array. */
@@ -149,6 +210,7 @@ public final class Conv2d implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Conv2d" + shape + " on " + isa.key() + ", " + threads + " threads";
+        return "Conv2d" + shape + " on " + isa.key() + ", " + threads + " threads"
+                + (packing == Packing.SPARSE ? ", sparse (" + keptRows + " of " + allRows + " rows)" : "");
     }
 }

@@ -12,13 +12,27 @@ import java.util.stream.Collectors;
  */
 public enum Isa {
     /** GCC vector extensions on the baseline x86-64 (SSE2); runs everywhere. */
-    PORTABLE,
+    PORTABLE(4),
     /** AVX2 with FMA, 8 lanes. */
-    AVX2,
+    AVX2(8),
     /** AVX-512F, 16 lanes. */
-    AVX512;
+    AVX512(16);
 
     public static final String ENV = "DAF_KERNELS_ISA";
+
+    private final int lanes;
+
+    Isa(int lanes) {
+        this.lanes = lanes;
+    }
+
+    /**
+     * Floats per vector. The dense kernel computes output channels in tiles of two vectors (a remainder of a group
+     * that fits one vector gets a one-vector tile): what {@link Packing#SPARSE} skips is decided per tile.
+     */
+    public int lanes() {
+        return lanes;
+    }
 
     /** The name used by {@value #ENV}. */
     public String key() {

@@ -75,10 +75,17 @@ final class NativeKernels {
     static native int supportedIsas();
 
     /**
-     * Packs the weights (PyTorch's OIHW) for the ISA; 0 when out of memory. shape: in and out channels, kernel height
-     * and width, strides, padding top, left, bottom, right, groups, activation code.
+     * Packs the weights (PyTorch's OIHW) for the ISA, dense or keeping only the rows that are not all zero (ignored
+     * for a depthwise convolution); 0 when out of memory. shape: in and out channels, kernel height and width,
+     * strides, padding top, left, bottom, right, groups, activation code.
      */
-    static native long create(int isa, int[] shape, float[] weights, float[] bias);
+    static native long create(int isa, int[] shape, float[] weights, float[] bias, boolean sparse);
+
+    /**
+     * Into {@code rows} (3 values): weight rows kept and all of them over the tiles, and the multiply-accumulates
+     * per output pixel of the kept rows over the tiles' valid channels.
+     */
+    static native void rows(long handle, long[] rows);
 
     static native void free(long handle);
 

@@ -36,6 +36,12 @@ class Conv2dArgumentsTest {
         refused("bias: expected 6 values, got 4", () -> Conv2d.create(SHAPE, new float[216], new float[4]));
         refused("threads must be in [1, 64], got 0",
                 () -> Conv2d.create(SHAPE, new float[216], null, Isa.PORTABLE, 0));
+        refused("packing must not be null",
+                () -> Conv2d.create(SHAPE, new float[216], null, Isa.PORTABLE, 1, null));
+        refused("isa must not be null", () -> Conv2d.create(SHAPE, new float[216], null, null, 1, Packing.SPARSE));
+        refused("shape must not be null", () -> Conv2d.create(null, new float[216], null, Isa.PORTABLE, 1));
+        refused("weights: expected 216 values (OIHW)",
+                () -> Conv2d.create(SHAPE, new float[217], null, Isa.PORTABLE, 1, Packing.SPARSE));
     }
 
     @Test

@@ -124,7 +124,7 @@ class Conv2dTest {
         int ow = s.outWidth(c.width);
         float[] residual = c.residual ? uniform(random, s.outChannels() * oh * ow, 1) : null;
 
-        float[] expected = pytorch(s, weights, bias, input, c.height, c.width, residual);
+        float[] expected = pytorch(manager, s, weights, bias, input, c.height, c.width, residual);
         assertActivationClips(s.activation(), expected, c.name);
         float[] actual;
         try (Conv2d conv = Conv2d.create(s, weights, bias, isa, c.threads)) {
@@ -173,9 +173,12 @@ class Conv2dTest {
         }
     }
 
-    /** PyTorch's conv2d; asymmetric padding as an explicit zero pad first, which conv2d cannot express. */
-    private static float[] pytorch(ConvShape s, float[] weights, float[] bias, float[] input, int h, int w,
-                                   float[] residual) {
+    /**
+     * PyTorch's conv2d on CHW tensors; asymmetric padding as an explicit zero pad first, which conv2d cannot
+     * express.
+     */
+    static float[] pytorch(NDManager manager, ConvShape s, float[] weights, float[] bias, float[] input, int h,
+                           int w, float[] residual) {
         try (NDManager m = manager.newSubManager()) {
             NDArray x = m.create(input, new Shape(1, s.inChannels(), h, w));
             boolean symmetric = s.padTop() == s.padBottom() && s.padLeft() == s.padRight();

@@ -1,5 +1,6 @@
 package io.dafedge.kernels;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -8,6 +9,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.dafedge.model.djl.Djl;
+import io.dafedge.prune.Masks;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -28,7 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * through DJL on arrays already in native memory (its output freed per call), {@code kernels} ours on HWC arrays
  * into a preallocated output. Both with bias and no activation. {@code tiny} is a 1x1 convolution of 8 channels
  * on 4x4 pixels: the fixed cost of a call. Read the two as a ratio; GFLOP/s = 2 x MACs (printed at setup) / time.
- * Run: {@code ./mvnw -Pbench test-compile exec:exec -Dbench=KernelBenchmark}.
+ * Run: {@code ./mvnw -Pbench test-compile exec:exec -Dbench=KernelBenchmark} (with {@link Sparse} too), only these
+ * with {@code -Dbench='KernelBenchmark\.(djl|kernels)'}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -112,5 +115,76 @@ public class KernelBenchmark {
     public float[] kernels() {
         conv.run(input, size, size, null, output);
         return output;
+    }
+
+    /**
+     * Pruned convolutions: the same weights packed dense and sparse, with 32x1 block-punched masks keeping 100, 50
+     * and 25 % of the (32-filter block, kernel position, input channel) rows ({@code dense} is the 100 % weights
+     * packed dense), and 0 % (only bias and store: the floor no pruning gets below); bias, no activation, the
+     * selected ISA. Timed per call (sample mode): read the medians, and
+     * sparse against dense of the same layer as a ratio next to the kept fraction. Kept fraction and executed MACs
+     * are printed at setup. Run: {@code ./mvnw -Pbench test-compile exec:exec -Dbench=KernelBenchmark.Sparse}.
+     */
+    @State(Scope.Benchmark)
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Warmup(iterations = 3, time = 1)
+    @Measurement(iterations = 5, time = 1)
+    @Fork(1)
+    @Threads(1)
+    public static class Sparse {
+        private static final Map<String, Layer> LAYERS = Map.of(
+                "pw-192to32@32", new Layer(ConvShape.of(192, 32, 1), 32),
+                "pw-32to192@32", new Layer(ConvShape.of(32, 192, 1), 32),
+                "conv3x3-192to96@32", new Layer(ConvShape.of(192, 96, 3).withPadding(1), 32),
+                "pw-24to144@64", new Layer(ConvShape.of(24, 144, 1), 64));
+
+        @Param({"pw-192to32@32", "pw-32to192@32", "conv3x3-192to96@32", "pw-24to144@64"})
+        public String layer;
+
+        /** dense, or sparse-K: sparse packing of a block mask keeping K % of the rows */
+        @Param({"dense", "sparse-100", "sparse-50", "sparse-25", "sparse-0"})
+        public String packing;
+
+        @Param({"2", "1"})
+        public int threads;
+
+        private int size;
+        private Conv2d conv;
+        private float[] input;
+        private float[] output;
+
+        @Setup
+        public void setup() {
+            Layer l = LAYERS.get(layer);
+            ConvShape shape = l.shape();
+            size = l.size();
+            SplittableRandom random = new SplittableRandom(1);
+            float[] w = Conv2dTest.uniform(random, shape.weightCount(), 0.1);
+            float[] b = Conv2dTest.uniform(random, shape.outChannels(), 0.1);
+            input = Conv2dTest.uniform(random, shape.inChannels() * size * size, 1);
+            boolean dense = packing.equals("dense");
+            double kept = dense ? 1 : Integer.parseInt(packing.substring("sparse-".length())) / 100.0;
+            float[] mask = Masks.blockPunched(w, new int[] {shape.outChannels(), shape.inChannels(),
+                    shape.kernelHeight(), shape.kernelWidth()}, 32, 1, 1 - kept);
+            for (int i = 0; i < w.length; i++) {
+                w[i] *= mask[i];
+            }
+            conv = Conv2d.create(shape, w, b, Isa.selected(), threads, dense ? Packing.DENSE : Packing.SPARSE);
+            output = new float[conv.outputLength(size, size)];
+            System.out.println(String.format(Locale.ROOT, "%s %s: %s, kept fraction %.4f, %d of %d MACs", layer,
+                    packing, conv, conv.keptFraction(), conv.executedMacs(size, size), shape.macs(size, size)));
+        }
+
+        @TearDown
+        public void tearDown() {
+            conv.close();
+        }
+
+        @Benchmark
+        public float[] run() {
+            conv.run(input, size, size, null, output);
+            return output;
+        }
     }
 }
