@@ -1,0 +1,278 @@
+/* The vectorised operators (discrepancy, bilinear resize, Gaussian blur, sigmoid), written once over vector
+ * primitives that the including ISA file defines first:
+ *   vec, OPS_V (lanes), OPS_IMPL (the dk_ops_impl to define), vload, vload_n (first n lanes, the rest zero),
+ *   vstore, vstore_n (first n lanes), vset1, vadd, vsub, vmul, vdiv, vfma (a * b + c), vmin, vmax, vhsum.
+ * Each ISA file is compiled with its own -m flags, so nothing here may run on a CPU without that ISA.
+ *
+ * Vectors run across channels of HWC tensors, except for single-channel maps, where they run along a row. A task
+ * is a band of output rows, and every output value is computed the same way whatever band it falls in: results do
+ * not depend on the thread count. */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "ops.h"
+
+#define AI static inline __attribute__((always_inline))
+
+AI int imin(int a, int b) { return a < b ? a : b; }
+AI vec load_part(const float *p, int n) { return n == OPS_V ? vload(p) : vload_n(p, n); }
+AI void store_part(float *p, vec v, int n)
+{
+    if (n == OPS_V) vstore(p, v);
+    else vstore_n(p, v, n);
+}
+
+/* PyTorch's 'reflect' padding (c b | a b c | b a), for i in (-n, 2n - 1). */
+AI int reflect_edge_once(int i, int n) { return i < 0 ? -i : (i < n ? i : 2 * (n - 1) - i); }
+
+/* SciPy's 'reflect' (d c b a | a b c d | d c b a), edge repeated, for any i. */
+AI int reflect_edge_twice(int i, int n)
+{
+    int period = 2 * n;
+    i %= period;
+    if (i < 0) i += period;
+    return i < n ? i : period - 1 - i;
+}
+
+static void minmax(const float *x, long pixels, int c, int c0, float *lo, float *hi)
+{
+    int nb = imin(OPS_V, c - c0);
+    vec mn = vset1(INFINITY), mx = vset1(-INFINITY);
+    for (long p = 0; p < pixels; p++) {
+        vec v = load_part(x + p * c + c0, nb);
+        mn = vmin(mn, v);
+        mx = vmax(mx, v);
+    }
+    store_part(lo + c0, mn, nb);
+    store_part(hi + c0, mx, nb);
+}
+
+/* ---- discrepancy: (1 - SSIM(n(S), n(T))) + (1 - cos_c(S, T)) per pixel and channel ---- */
+
+#define SSIM_PAD 5
+#define SSIM_TAPS 11
+
+/*
+ * Per output row: the vertical pass of the five moments (x, y, x^2, y^2, xy of the normalised maps) over the 11
+ * reflected input rows, for every column of the reflect-padded row, into the band's buffer; then the horizontal
+ * pass over 11 buffer columns, SSIM and the sum with the pixel's cosine. The products are formed in registers from
+ * the loaded values, so nothing of the size of the map is ever written besides the output.
+ */
+static void disc_band(void *arg, int band)
+{
+    const dk_disc_job *j = arg;
+    int h = j->h, w = j->w, c = j->c, cp = j->cpad, pw = w + 2 * SSIM_PAD;
+    float *buf = j->buffers + (size_t)band * j->buffer;
+    float *cosines = buf + (size_t)pw * 5 * cp;
+    const float *g = j->taps;
+    const vec c1 = vset1(1e-4f), c2 = vset1(9e-4f), one = vset1(1.0f), two = vset1(2.0f);
+    int y0 = band * j->rows, y1 = imin(h, y0 + j->rows);
+    for (int y = y0; y < y1; y++) {
+        const float *rs[SSIM_TAPS], *rt[SSIM_TAPS];
+        for (int k = 0; k < SSIM_TAPS; k++) {
+            size_t row = (size_t)reflect_edge_once(y + k - SSIM_PAD, h) * w * c;
+            rs[k] = j->s + row;
+            rt[k] = j->t + row;
+        }
+        for (int px = 0; px < pw; px++) {
+            size_t at = (size_t)reflect_edge_once(px - SSIM_PAD, w) * c;
+            float *b = buf + (size_t)px * 5 * cp;
+            for (int cb = 0; cb < c; cb += OPS_V) {
+                int nb = imin(OPS_V, c - cb);
+                vec scs = vload(j->scale_s + cb), shs = vload(j->shift_s + cb);
+                vec sct = vload(j->scale_t + cb), sht = vload(j->shift_t + cb);
+                vec mx = vset1(0), my = vset1(0), mxx = vset1(0), myy = vset1(0), mxy = vset1(0);
+                for (int k = 0; k < SSIM_TAPS; k++) {
+                    vec x = vmul(vsub(load_part(rs[k] + at + cb, nb), shs), scs);
+                    vec yv = vmul(vsub(load_part(rt[k] + at + cb, nb), sht), sct);
+                    vec gk = vset1(g[k]);
+                    vec gx = vmul(gk, x), gy = vmul(gk, yv);
+                    mx = vadd(mx, gx);
+                    my = vadd(my, gy);
+                    mxx = vfma(gx, x, mxx);
+                    myy = vfma(gy, yv, myy);
+                    mxy = vfma(gx, yv, mxy);
+                }
+                vstore(b + cb, mx);
+                vstore(b + cp + cb, my);
+                vstore(b + 2 * cp + cb, mxx);
+                vstore(b + 3 * cp + cb, myy);
+                vstore(b + 4 * cp + cb, mxy);
+            }
+        }
+        /* cosine over channels of the raw maps, PyTorch's guard: st / sqrt(max(ss tt, eps^2)) */
+        for (int x = 0; x < w; x++) {
+            const float *s = rs[SSIM_PAD] + (size_t)x * c, *t = rt[SSIM_PAD] + (size_t)x * c;
+            vec st = vset1(0), ss = vset1(0), tt = vset1(0);
+            for (int cb = 0; cb < c; cb += OPS_V) {
+                int nb = imin(OPS_V, c - cb);
+                vec a = load_part(s + cb, nb), bv = load_part(t + cb, nb);
+                st = vfma(a, bv, st);
+                ss = vfma(a, a, ss);
+                tt = vfma(bv, bv, tt);
+            }
+            double norm = (double)vhsum(ss) * vhsum(tt);
+            cosines[x] = (float)(vhsum(st) / sqrt(norm > 1e-16 ? norm : 1e-16));
+        }
+        float *o = j->out + (size_t)y * w * c;
+        for (int x = 0; x < w; x++) {
+            vec distance = vsub(one, vset1(cosines[x]));
+            for (int cb = 0; cb < c; cb += OPS_V) {
+                const float *b = buf + (size_t)x * 5 * cp + cb;
+                vec m0 = vset1(0), m1 = vset1(0), m2 = vset1(0), m3 = vset1(0), m4 = vset1(0);
+                for (int k = 0; k < SSIM_TAPS; k++, b += 5 * cp) {
+                    vec gk = vset1(g[k]);
+                    m0 = vfma(gk, vload(b), m0);
+                    m1 = vfma(gk, vload(b + cp), m1);
+                    m2 = vfma(gk, vload(b + 2 * cp), m2);
+                    m3 = vfma(gk, vload(b + 3 * cp), m3);
+                    m4 = vfma(gk, vload(b + 4 * cp), m4);
+                }
+                vec m00 = vmul(m0, m0), m11 = vmul(m1, m1), m01 = vmul(m0, m1);
+                vec num = vmul(vfma(two, m01, c1), vfma(two, vsub(m4, m01), c2));
+                vec den = vmul(vadd(vadd(m00, m11), c1), vadd(vadd(vsub(m2, m00), vsub(m3, m11)), c2));
+                vec d = vadd(vsub(one, vdiv(num, den)), distance);
+                store_part(o + (size_t)x * c + cb, d, imin(OPS_V, c - cb));
+            }
+        }
+    }
+}
+
+/* ---- bilinear resize: vertical pass into a row of the input's width, then horizontal, per output row ---- */
+
+static void resize_band(void *arg, int band)
+{
+    const dk_resize_job *j = arg;
+    int c = j->c, w = j->w, dc = j->dc;
+    size_t len = (size_t)w * c;
+    float *row = j->buffers + (size_t)band * j->buffer;
+    int y0 = band * j->rows, y1 = imin(j->oh, y0 + j->rows);
+    for (int y = y0; y < y1; y++) {
+        int n = j->ya.n[y];
+        const float *wy = j->ya.w + j->ya.at[y];
+        const float *src = j->src + (size_t)j->ya.lo[y] * len;
+        const float *r = row;
+        if (n == 1 && wy[0] == 1.0f) {
+            r = src;  /* an axis kept at its size: the input row itself */
+        } else {
+            for (size_t i = 0; i < len; i += OPS_V) {
+                int nb = len - i < OPS_V ? (int)(len - i) : OPS_V;
+                vec acc = vmul(vset1(wy[0]), load_part(src + i, nb));
+                for (int t = 1; t < n; t++) acc = vfma(vset1(wy[t]), load_part(src + t * len + i, nb), acc);
+                store_part(row + i, acc, nb);
+            }
+        }
+        float *o = j->dst + (size_t)y * j->ow * dc + j->off;
+        if (c == 1) {
+            /* one channel (the anomaly maps): a dot product per pixel; along x, not worth vectors across c */
+            for (int x = 0; x < j->ow; x++) {
+                const float *wx = j->xa.w + j->xa.at[x], *in = r + j->xa.lo[x];
+                float acc = wx[0] * in[0];
+                for (int t = 1; t < j->xa.n[x]; t++) acc += wx[t] * in[t];
+                o[(size_t)x * dc] = acc;
+            }
+            continue;
+        }
+        for (int x = 0; x < j->ow; x++) {
+            int nx = j->xa.n[x];
+            const float *wx = j->xa.w + j->xa.at[x], *in = r + (size_t)j->xa.lo[x] * c;
+            for (int cb = 0; cb < c; cb += OPS_V) {
+                int nb = imin(OPS_V, c - cb);
+                vec acc = vmul(vset1(wx[0]), load_part(in + cb, nb));
+                for (int t = 1; t < nx; t++) acc = vfma(vset1(wx[t]), load_part(in + (size_t)t * c + cb, nb), acc);
+                store_part(o + (size_t)x * dc + cb, acc, nb);
+            }
+        }
+    }
+}
+
+/* ---- Gaussian blur of a single-channel map, SciPy's reflect borders, vectors along rows ---- */
+
+/* Vertical pass of output row y into the middle of the band's padded row, mirrored borders, horizontal pass. */
+static void blur_band(void *arg, int band)
+{
+    const dk_blur_job *j = arg;
+    int w = j->w, h = j->h, r = j->r, taps = 2 * r + 1;
+    const float *k = j->k;
+    float *p = j->buffers + (size_t)band * j->buffer;
+    int y0 = band * j->rows, y1 = imin(h, y0 + j->rows);
+    for (int y = y0; y < y1; y++) {
+        for (int x = 0; x < w; x += OPS_V) {
+            int nb = imin(OPS_V, w - x);
+            vec acc = vset1(0);
+            for (int t = 0; t < taps; t++) {
+                const float *in = j->in + (size_t)reflect_edge_twice(y + t - r, h) * w + x;
+                acc = vfma(vset1(k[t]), load_part(in, nb), acc);
+            }
+            vstore(p + r + x, acc);  /* the buffer has OPS_V floats to spare */
+        }
+        for (int i = 1; i <= r; i++) {
+            p[r - i] = p[r + reflect_edge_twice(-i, w)];
+            p[r + w - 1 + i] = p[r + reflect_edge_twice(w - 1 + i, w)];
+        }
+        float *o = j->out + (size_t)y * w;
+        int x = 0;
+        for (; x + 4 * OPS_V <= w; x += 4 * OPS_V) {
+            vec a0 = vset1(0), a1 = vset1(0), a2 = vset1(0), a3 = vset1(0);
+            for (int t = 0; t < taps; t++) {
+                vec kt = vset1(k[t]);
+                const float *q = p + x + t;
+                a0 = vfma(kt, vload(q), a0);
+                a1 = vfma(kt, vload(q + OPS_V), a1);
+                a2 = vfma(kt, vload(q + 2 * OPS_V), a2);
+                a3 = vfma(kt, vload(q + 3 * OPS_V), a3);
+            }
+            vstore(o + x, a0);
+            vstore(o + x + OPS_V, a1);
+            vstore(o + x + 2 * OPS_V, a2);
+            vstore(o + x + 3 * OPS_V, a3);
+        }
+        for (; x < w; x += OPS_V) {
+            vec a = vset1(0);
+            for (int t = 0; t < taps; t++) a = vfma(vset1(k[t]), vload(p + x + t), a);
+            store_part(o + x, a, imin(OPS_V, w - x));
+        }
+    }
+}
+
+/* ---- sigmoid in place ---- */
+
+/*
+ * e^x for x in [-87.3, 0]: x = n ln 2 + r with |r| <= ln 2 / 2 (ln 2 in two parts, Cody and Waite), e^r by Cephes'
+ * expf polynomial (relative error about 1e-7), times 2^n built in the exponent bits. Plain arithmetic so that the
+ * loop below vectorises at this file's width (glibc's expf would not).
+ */
+AI float exp_negative(float x)
+{
+    x = x < -87.3f ? -87.3f : x;
+    float t = x * 1.44269504088896341f + 12582912.0f;  /* rounds x / ln 2 to an integer: 1.5 * 2^23 */
+    float n = t - 12582912.0f;
+    float r = x - n * 0.693359375f;
+    r = r - n * -2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * r * r + r + 1.0f;
+    int32_t bits = ((int32_t)n + 127) << 23;
+    float scale;
+    memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+
+/* 1 / (1 + e^-x), as e^-|x| so that nothing overflows and negative x keep their relative accuracy; NaN stays NaN. */
+static void sigmoid(float *x, long n)
+{
+    for (long i = 0; i < n; i++) {
+        float v = x[i];
+        float e = exp_negative(-fabsf(v));
+        float s = 1.0f / (1.0f + e);
+        float y = v >= 0 ? s : e * s;
+        x[i] = v != v ? v : y;
+    }
+}
+
+const dk_ops_impl OPS_IMPL = {OPS_V, minmax, disc_band, resize_band, blur_band, sigmoid};
