@@ -259,7 +259,15 @@ int dk_resize_bilinear(int isa, const float *src, int h, int w, int c, int oh, i
     int status = -3;
     if (dk_axis_make(&j.ya, h, oh) == 0 && dk_axis_make(&j.xa, w, ow) == 0) {
         split(oh, threads, &j.bands, &j.rows);
-        j.buffer = ((size_t)w * c + 15) / 16 * 16;
+        size_t need = (size_t)w * c;
+        if (c == 1) { /* the band's input rows, resampled to ow each */
+            for (int b = 0; b < j.bands; b++) {
+                int first = b * j.rows, last = imin(oh, first + j.rows) - 1;
+                size_t rows = (size_t)(j.ya.lo[last] + j.ya.n[last] - j.ya.lo[first]);
+                if (rows * ow > need) need = rows * ow;
+            }
+        }
+        j.buffer = (need + 15) / 16 * 16;
         j.buffers = malloc(j.buffer * j.bands * sizeof(float));
         if (j.buffers) {
             dk_parallel(threads, j.bands, o->resize_band, &j);
@@ -290,7 +298,8 @@ int dk_gaussian_blur(int isa, const float *in, int w, int h, double sigma, float
 
     dk_blur_job j = {.in = in, .out = out, .w = w, .h = h, .r = r, .k = k};
     split(h, threads, &j.bands, &j.rows);
-    j.buffer = ((size_t)w + 2 * r + 16 + 15) / 16 * 16;  /* the padded row and one vector to spare */
+    j.row_floats = ((size_t)w + 2 * r + 16 + 15) / 16 * 16;  /* the padded row and one vector to spare */
+    j.buffer = j.row_floats + (2 * (size_t)r + 1) * 2;  /* pointers, two floats each at most */
     j.buffers = malloc(j.buffer * j.bands * sizeof(float));
     int status = -3;
     if (j.buffers) {
@@ -304,13 +313,15 @@ int dk_gaussian_blur(int isa, const float *in, int w, int h, double sigma, float
 
 /* ---- mean of the k largest ---- */
 
-/* A float's bits as an unsigned key in the order of Java's Arrays.sort: -0 before +0, NaN above everything. */
+/* A float's bits as an unsigned key in the order of Java's Arrays.sort: -0 before +0, every NaN above everything.
+ * Branch-free, so that the loops over keys vectorise. */
 static inline uint32_t key_of(float f)
 {
     uint32_t b;
     memcpy(&b, &f, sizeof b);
-    if (f != f) return UINT32_MAX;
-    return b & 0x80000000u ? ~b : b | 0x80000000u;
+    uint32_t negative = (uint32_t)((int32_t)b >> 31);
+    uint32_t nan = 0u - (uint32_t)((b & 0x7fffffffu) > 0x7f800000u);
+    return (b ^ (negative | 0x80000000u)) | nan;
 }
 
 static inline float value_of(uint32_t k)
@@ -332,44 +343,101 @@ static int find_bin(const uint32_t *hist, int bins, long *need)
 }
 
 /*
- * A selection, not a sort: three passes of a radix select over the keys' top 11, middle 11 and low 10 bits find the
- * k-th largest key exactly; the sum is then the values above it plus as many copies of it as are still needed
- * (ties count as often as the reference's sorted order takes them). Sums in double, as the reference.
+ * The k-th largest of n keys (1 <= k <= n) by a radix select over their top 11, middle 11 and low 10 bits (three
+ * passes); *ties becomes how many keys equal to it the k largest hold.
+ */
+static uint32_t kth_largest(const uint32_t *keys, long n, long k, long *ties)
+{
+    static const int shift[3] = {21, 10, 0}, bits[3] = {11, 11, 10};
+    uint32_t prefix = 0;
+    long need = k;
+    for (int pass = 0; pass < 3; pass++) {
+        uint32_t hist[2048] = {0};
+        int sh = shift[pass], known = 32 - sh - bits[pass];  /* bits fixed by the earlier passes */
+        uint32_t mask = (1u << bits[pass]) - 1;
+        for (long i = 0; i < n; i++) {
+            uint32_t key = keys[i];
+            if (known == 0 || key >> (32 - known) == prefix) hist[key >> sh & mask]++;
+        }
+        prefix = prefix << bits[pass] | (uint32_t)find_bin(hist, 1 << bits[pass], &need);
+    }
+    *ties = need;
+    return prefix;
+}
+
+/* sum of the values of the keys above t, plus `ties` times t's, in double as the reference; / k */
+static float mean_above(const uint32_t *keys, long n, uint32_t t, long ties, long k)
+{
+    double sum = 0;
+    for (long i = 0; i < n; i++) {
+        if (keys[i] > t) sum += value_of(keys[i]);
+    }
+    sum += (double)ties * value_of(t);
+    return (float)(sum / k);
+}
+
+/*
+ * A selection, not a sort. The k-th largest block maximum (blocks of 64) is a lower bound of the k-th largest
+ * value, since those k maxima are k values at least as large; when few values reach it (the usual case for the
+ * small k of an image score) only they go through the exact radix select. Otherwise, or when k is large, all of
+ * them do. Ties count as often as the reference's sorted order takes them: the sum is the values above the k-th
+ * largest plus as many copies of it as are still needed.
  */
 float dk_top_k_mean(const float *x, long n, long k)
 {
+    if (n < 1 || k < 1) return NAN;
     if (k > n) k = n;
-    long need = k;
-    uint32_t h1[4][2048] = {{0}};
-    long i = 0;
-    for (; i + 4 <= n; i += 4) {  /* four histograms: repeated bins do not wait on each other's increments */
-        h1[0][key_of(x[i]) >> 21]++;
-        h1[1][key_of(x[i + 1]) >> 21]++;
-        h1[2][key_of(x[i + 2]) >> 21]++;
-        h1[3][key_of(x[i + 3]) >> 21]++;
+    long blocks = (n + 63) / 64, ties;
+    float mean = NAN;
+    int done = 0;
+    uint32_t *maxima = k * 8 <= blocks ? malloc((size_t)blocks * sizeof *maxima) : NULL;
+    if (maxima) {
+        for (long b = 0; b < blocks; b++) {
+            long end = b * 64 + 64 < n ? b * 64 + 64 : n;
+            uint32_t m = 0;
+            for (long i = b * 64; i < end; i++) {
+                uint32_t key = key_of(x[i]);
+                m = key > m ? key : m;
+            }
+            maxima[b] = m;
+        }
+        uint32_t *sorted = malloc((size_t)blocks * sizeof *sorted);
+        uint32_t bound = 0;
+        long count = 0;
+        if (sorted) {
+            memcpy(sorted, maxima, (size_t)blocks * sizeof *sorted);
+            bound = kth_largest(sorted, blocks, k, &ties);
+            free(sorted);
+            for (long b = 0; b < blocks; b++) {  /* only blocks whose maximum reaches the bound hold candidates */
+                if (maxima[b] < bound) continue;
+                long end = b * 64 + 64 < n ? b * 64 + 64 : n;
+                for (long i = b * 64; i < end; i++) count += key_of(x[i]) >= bound;
+            }
+        }
+        uint32_t *keys = count > 0 && count <= 64 * k + 4096 ? malloc((size_t)count * sizeof *keys) : NULL;
+        if (keys) {
+            long m = 0;
+            for (long b = 0; b < blocks; b++) {
+                if (maxima[b] < bound) continue;
+                long end = b * 64 + 64 < n ? b * 64 + 64 : n;
+                for (long i = b * 64; i < end; i++) {
+                    uint32_t key = key_of(x[i]);
+                    if (key >= bound) keys[m++] = key;
+                }
+            }
+            uint32_t t = kth_largest(keys, count, k, &ties);
+            mean = mean_above(keys, count, t, ties, k);
+            free(keys);
+            done = 1;
+        }
+        free(maxima);
+        if (done) return mean;
     }
-    for (; i < n; i++) h1[0][key_of(x[i]) >> 21]++;
-    for (int b = 0; b < 2048; b++) h1[0][b] += h1[1][b] + h1[2][b] + h1[3][b];
-    uint32_t top = (uint32_t)find_bin(h1[0], 2048, &need);
-
-    uint32_t h2[2048] = {0};
-    for (i = 0; i < n; i++) {
-        uint32_t key = key_of(x[i]);
-        if (key >> 21 == top) h2[(key >> 10) & 0x7ff]++;
-    }
-    uint32_t prefix = top << 11 | (uint32_t)find_bin(h2, 2048, &need);
-
-    uint32_t h3[1024] = {0};
-    double sum = 0;
-    for (i = 0; i < n; i++) {
-        uint32_t key = key_of(x[i]);
-        if (key >> 10 > prefix) sum += x[i];
-        else if (key >> 10 == prefix) h3[key & 0x3ff]++;
-    }
-    int low = find_bin(h3, 1024, &need);
-    for (int b = 1023; b > low; b--) {
-        if (h3[b]) sum += (double)h3[b] * value_of(prefix << 10 | (uint32_t)b);
-    }
-    sum += (double)need * value_of(prefix << 10 | (uint32_t)low);
-    return (float)(sum / k);
+    uint32_t *keys = malloc((size_t)n * sizeof *keys);
+    if (!keys) return NAN;
+    for (long i = 0; i < n; i++) keys[i] = key_of(x[i]);
+    uint32_t t = kth_largest(keys, n, k, &ties);
+    mean = mean_above(keys, n, t, ties, k);
+    free(keys);
+    return mean;
 }

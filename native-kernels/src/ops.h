@@ -34,7 +34,9 @@ typedef struct {
     float *dst;
     int h, w, c, oh, ow, dc, off;
     dk_axis ya, xa;
-    float *buffers;   /* one per band: w * c floats (a vertically resampled input row) */
+    /* one per band: w * c floats (a vertically resampled input row), or with one channel the input rows the band
+     * needs resampled horizontally, ow floats each */
+    float *buffers;
     size_t buffer;
     int bands, rows;
 } dk_resize_job;
@@ -44,7 +46,8 @@ typedef struct {
     float *out;
     int w, h, r;
     const float *k;   /* 2 r + 1 taps */
-    float *buffers;   /* one per band: w + 2 r floats */
+    float *buffers;   /* one per band: the padded row (row_floats), then 2 r + 1 row pointers */
+    size_t row_floats;
     size_t buffer;
     int bands, rows;
 } dk_blur_job;

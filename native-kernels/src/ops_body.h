@@ -54,18 +54,56 @@ static void minmax(const float *x, long pixels, int c, int c0, float *lo, float 
 #define SSIM_TAPS 11
 
 /*
- * Per output row: the vertical pass of the five moments (x, y, x^2, y^2, xy of the normalised maps) over the 11
- * reflected input rows, for every column of the reflect-padded row, into the band's buffer; then the horizontal
- * pass over 11 buffer columns, SSIM and the sum with the pixel's cosine. The products are formed in registers from
- * the loaded values, so nothing of the size of the map is ever written besides the output.
+ * The vertical pass of one input column: the five moments, over the 11 rows of `rs` and `rt`, of x = S - shift and
+ * y = T - shift (the scale is applied after both passes, which are linear), into b (5 rows of cp floats).
+ */
+AI void disc_column(const dk_disc_job *j, const float *const *rs, const float *const *rt, size_t at, float *b,
+                    int shifted)
+{
+    int c = j->c, cp = j->cpad;
+    const float *g = j->taps;
+    for (int cb = 0; cb < c; cb += OPS_V) {
+        int nb = imin(OPS_V, c - cb);
+        vec shs = vload(j->shift_s + cb), sht = vload(j->shift_t + cb);
+        vec mx = vset1(0), my = vset1(0), mxx = vset1(0), myy = vset1(0), mxy = vset1(0);
+        for (int k = 0; k < SSIM_TAPS; k++) {
+            vec x = load_part(rs[k] + at + cb, nb), y = load_part(rt[k] + at + cb, nb);
+            if (shifted) {
+                x = vsub(x, shs);
+                y = vsub(y, sht);
+            }
+            vec gk = vset1(g[k]);
+            vec gx = vmul(gk, x), gy = vmul(gk, y);
+            mx = vadd(mx, gx);
+            my = vadd(my, gy);
+            mxx = vfma(gx, x, mxx);
+            myy = vfma(gy, y, myy);
+            mxy = vfma(gx, y, mxy);
+        }
+        vstore(b + cb, mx);
+        vstore(b + cp + cb, my);
+        vstore(b + 2 * cp + cb, mxx);
+        vstore(b + 3 * cp + cb, myy);
+        vstore(b + 4 * cp + cb, mxy);
+    }
+}
+
+/*
+ * Per output row: the vertical pass of the five moments of the normalised maps over the 11 reflected input rows,
+ * for every input column, into the band's buffer (a padding column is a copy of the column it reflects); then the
+ * horizontal pass over 11 buffer columns, the scales, SSIM, and the sum with the pixel's cosine. The products are
+ * formed in registers, so nothing of the size of the map is written besides the output.
  */
 static void disc_band(void *arg, int band)
 {
     const dk_disc_job *j = arg;
     int h = j->h, w = j->w, c = j->c, cp = j->cpad, pw = w + 2 * SSIM_PAD;
+    size_t column = (size_t)5 * cp;
     float *buf = j->buffers + (size_t)band * j->buffer;
-    float *cosines = buf + (size_t)pw * 5 * cp;
+    float *cosines = buf + (size_t)pw * column;
     const float *g = j->taps;
+    int shifted = 0;
+    for (int i = 0; i < c; i++) shifted |= j->shift_s[i] != 0 || j->shift_t[i] != 0;
     const vec c1 = vset1(1e-4f), c2 = vset1(9e-4f), one = vset1(1.0f), two = vset1(2.0f);
     int y0 = band * j->rows, y1 = imin(h, y0 + j->rows);
     for (int y = y0; y < y1; y++) {
@@ -75,31 +113,16 @@ static void disc_band(void *arg, int band)
             rs[k] = j->s + row;
             rt[k] = j->t + row;
         }
-        for (int px = 0; px < pw; px++) {
-            size_t at = (size_t)reflect_edge_once(px - SSIM_PAD, w) * c;
-            float *b = buf + (size_t)px * 5 * cp;
-            for (int cb = 0; cb < c; cb += OPS_V) {
-                int nb = imin(OPS_V, c - cb);
-                vec scs = vload(j->scale_s + cb), shs = vload(j->shift_s + cb);
-                vec sct = vload(j->scale_t + cb), sht = vload(j->shift_t + cb);
-                vec mx = vset1(0), my = vset1(0), mxx = vset1(0), myy = vset1(0), mxy = vset1(0);
-                for (int k = 0; k < SSIM_TAPS; k++) {
-                    vec x = vmul(vsub(load_part(rs[k] + at + cb, nb), shs), scs);
-                    vec yv = vmul(vsub(load_part(rt[k] + at + cb, nb), sht), sct);
-                    vec gk = vset1(g[k]);
-                    vec gx = vmul(gk, x), gy = vmul(gk, yv);
-                    mx = vadd(mx, gx);
-                    my = vadd(my, gy);
-                    mxx = vfma(gx, x, mxx);
-                    myy = vfma(gy, yv, myy);
-                    mxy = vfma(gx, yv, mxy);
-                }
-                vstore(b + cb, mx);
-                vstore(b + cp + cb, my);
-                vstore(b + 2 * cp + cb, mxx);
-                vstore(b + 3 * cp + cb, myy);
-                vstore(b + 4 * cp + cb, mxy);
-            }
+        for (int x = 0; x < w; x++) {
+            float *b = buf + (size_t)(x + SSIM_PAD) * column;
+            if (shifted) disc_column(j, rs, rt, (size_t)x * c, b, 1);
+            else disc_column(j, rs, rt, (size_t)x * c, b, 0);
+        }
+        for (int i = 1; i <= SSIM_PAD; i++) {
+            memcpy(buf + (size_t)(SSIM_PAD - i) * column, buf + (size_t)(SSIM_PAD + i) * column,
+                   column * sizeof *buf);
+            memcpy(buf + (size_t)(SSIM_PAD + w - 1 + i) * column, buf + (size_t)(SSIM_PAD + w - 1 - i) * column,
+                   column * sizeof *buf);
         }
         /* cosine over channels of the raw maps, PyTorch's guard: st / sqrt(max(ss tt, eps^2)) */
         for (int x = 0; x < w; x++) {
@@ -119,9 +142,9 @@ static void disc_band(void *arg, int band)
         for (int x = 0; x < w; x++) {
             vec distance = vsub(one, vset1(cosines[x]));
             for (int cb = 0; cb < c; cb += OPS_V) {
-                const float *b = buf + (size_t)x * 5 * cp + cb;
+                const float *b = buf + (size_t)x * column + cb;
                 vec m0 = vset1(0), m1 = vset1(0), m2 = vset1(0), m3 = vset1(0), m4 = vset1(0);
-                for (int k = 0; k < SSIM_TAPS; k++, b += 5 * cp) {
+                for (int k = 0; k < SSIM_TAPS; k++, b += column) {
                     vec gk = vset1(g[k]);
                     m0 = vfma(gk, vload(b), m0);
                     m1 = vfma(gk, vload(b + cp), m1);
@@ -129,6 +152,12 @@ static void disc_band(void *arg, int band)
                     m3 = vfma(gk, vload(b + 3 * cp), m3);
                     m4 = vfma(gk, vload(b + 4 * cp), m4);
                 }
+                vec scs = vload(j->scale_s + cb), sct = vload(j->scale_t + cb);
+                m0 = vmul(m0, scs);
+                m1 = vmul(m1, sct);
+                m2 = vmul(vmul(m2, scs), scs);
+                m3 = vmul(vmul(m3, sct), sct);
+                m4 = vmul(vmul(m4, scs), sct);
                 vec m00 = vmul(m0, m0), m11 = vmul(m1, m1), m01 = vmul(m0, m1);
                 vec num = vmul(vfma(two, m01, c1), vfma(two, vsub(m4, m01), c2));
                 vec den = vmul(vadd(vadd(m00, m11), c1), vadd(vadd(vsub(m2, m00), vsub(m3, m11)), c2));
@@ -141,6 +170,43 @@ static void disc_band(void *arg, int band)
 
 /* ---- bilinear resize: vertical pass into a row of the input's width, then horizontal, per output row ---- */
 
+/*
+ * One channel (the anomaly maps): vectors along rows instead. Horizontal pass first, scalar, over the input rows the
+ * band needs (fewer than its output rows when enlarging), then the vertical pass over whole output rows.
+ */
+static void resize_plane_band(const dk_resize_job *j, int y0, int y1, float *rows)
+{
+    int ow = j->ow, dc = j->dc;
+    int first = j->ya.lo[y0], last = j->ya.lo[y1 - 1] + j->ya.n[y1 - 1];
+    for (int i = first; i < last; i++) {
+        const float *in = j->src + (size_t)i * j->w;
+        float *o = rows + (size_t)(i - first) * ow;
+        for (int x = 0; x < ow; x++) {
+            const float *wx = j->xa.w + j->xa.at[x], *p = in + j->xa.lo[x];
+            float acc = wx[0] * p[0];
+            for (int t = 1; t < j->xa.n[x]; t++) acc += wx[t] * p[t];
+            o[x] = acc;
+        }
+    }
+    for (int y = y0; y < y1; y++) {
+        int n = j->ya.n[y];
+        const float *wy = j->ya.w + j->ya.at[y], *in = rows + (size_t)(j->ya.lo[y] - first) * ow;
+        float *o = j->dst + (size_t)y * ow * dc + j->off;
+        for (int x = 0; x < ow; x += OPS_V) {
+            int nb = imin(OPS_V, ow - x);
+            vec acc = vmul(vset1(wy[0]), load_part(in + x, nb));
+            for (int t = 1; t < n; t++) acc = vfma(vset1(wy[t]), load_part(in + (size_t)t * ow + x, nb), acc);
+            if (dc == 1) {
+                store_part(o + x, acc, nb);
+            } else {
+                float lanes[OPS_V];
+                vstore(lanes, acc);
+                for (int i = 0; i < nb; i++) o[(size_t)(x + i) * dc] = lanes[i];
+            }
+        }
+    }
+}
+
 static void resize_band(void *arg, int band)
 {
     const dk_resize_job *j = arg;
@@ -148,6 +214,10 @@ static void resize_band(void *arg, int band)
     size_t len = (size_t)w * c;
     float *row = j->buffers + (size_t)band * j->buffer;
     int y0 = band * j->rows, y1 = imin(j->oh, y0 + j->rows);
+    if (c == 1) {
+        resize_plane_band(j, y0, y1, row);
+        return;
+    }
     for (int y = y0; y < y1; y++) {
         int n = j->ya.n[y];
         const float *wy = j->ya.w + j->ya.at[y];
@@ -164,16 +234,6 @@ static void resize_band(void *arg, int band)
             }
         }
         float *o = j->dst + (size_t)y * j->ow * dc + j->off;
-        if (c == 1) {
-            /* one channel (the anomaly maps): a dot product per pixel; along x, not worth vectors across c */
-            for (int x = 0; x < j->ow; x++) {
-                const float *wx = j->xa.w + j->xa.at[x], *in = r + j->xa.lo[x];
-                float acc = wx[0] * in[0];
-                for (int t = 1; t < j->xa.n[x]; t++) acc += wx[t] * in[t];
-                o[(size_t)x * dc] = acc;
-            }
-            continue;
-        }
         for (int x = 0; x < j->ow; x++) {
             int nx = j->xa.n[x];
             const float *wx = j->xa.w + j->xa.at[x], *in = r + (size_t)j->xa.lo[x] * c;
@@ -189,7 +249,10 @@ static void resize_band(void *arg, int band)
 
 /* ---- Gaussian blur of a single-channel map, SciPy's reflect borders, vectors along rows ---- */
 
-/* Vertical pass of output row y into the middle of the band's padded row, mirrored borders, horizontal pass. */
+/*
+ * Vertical pass of output row y into the middle of the band's padded row, mirrored borders, horizontal pass. The
+ * kernel is symmetric: the two inputs of a tap pair are added first, half the multiplications.
+ */
 static void blur_band(void *arg, int band)
 {
     const dk_blur_job *j = arg;
@@ -197,13 +260,34 @@ static void blur_band(void *arg, int band)
     const float *k = j->k;
     float *p = j->buffers + (size_t)band * j->buffer;
     int y0 = band * j->rows, y1 = imin(h, y0 + j->rows);
+    const float **rows = (const float **)(p + j->row_floats);
     for (int y = y0; y < y1; y++) {
-        for (int x = 0; x < w; x += OPS_V) {
+        for (int t = 0; t < taps; t++) rows[t] = j->in + (size_t)reflect_edge_twice(y + t - r, h) * w;
+        /* four vectors at a time: independent sums, not one chain of FMAs waiting on each other */
+        int x = 0;
+        for (; x + 4 * OPS_V <= w; x += 4 * OPS_V) {
+            vec kr = vset1(k[r]);
+            const float *m = rows[r] + x;
+            vec a0 = vmul(kr, vload(m)), a1 = vmul(kr, vload(m + OPS_V)), a2 = vmul(kr, vload(m + 2 * OPS_V));
+            vec a3 = vmul(kr, vload(m + 3 * OPS_V));
+            for (int t = 0; t < r; t++) {
+                vec kt = vset1(k[t]);
+                const float *q = rows[t] + x, *u = rows[taps - 1 - t] + x;
+                a0 = vfma(kt, vadd(vload(q), vload(u)), a0);
+                a1 = vfma(kt, vadd(vload(q + OPS_V), vload(u + OPS_V)), a1);
+                a2 = vfma(kt, vadd(vload(q + 2 * OPS_V), vload(u + 2 * OPS_V)), a2);
+                a3 = vfma(kt, vadd(vload(q + 3 * OPS_V), vload(u + 3 * OPS_V)), a3);
+            }
+            vstore(p + r + x, a0);
+            vstore(p + r + x + OPS_V, a1);
+            vstore(p + r + x + 2 * OPS_V, a2);
+            vstore(p + r + x + 3 * OPS_V, a3);
+        }
+        for (; x < w; x += OPS_V) {
             int nb = imin(OPS_V, w - x);
-            vec acc = vset1(0);
-            for (int t = 0; t < taps; t++) {
-                const float *in = j->in + (size_t)reflect_edge_twice(y + t - r, h) * w + x;
-                acc = vfma(vset1(k[t]), load_part(in, nb), acc);
+            vec acc = vmul(vset1(k[r]), load_part(rows[r] + x, nb));
+            for (int t = 0; t < r; t++) {
+                acc = vfma(vset1(k[t]), vadd(load_part(rows[t] + x, nb), load_part(rows[taps - 1 - t] + x, nb)), acc);
             }
             vstore(p + r + x, acc);  /* the buffer has OPS_V floats to spare */
         }
@@ -212,16 +296,18 @@ static void blur_band(void *arg, int band)
             p[r + w - 1 + i] = p[r + reflect_edge_twice(w - 1 + i, w)];
         }
         float *o = j->out + (size_t)y * w;
-        int x = 0;
-        for (; x + 4 * OPS_V <= w; x += 4 * OPS_V) {
-            vec a0 = vset1(0), a1 = vset1(0), a2 = vset1(0), a3 = vset1(0);
-            for (int t = 0; t < taps; t++) {
+        for (x = 0; x + 4 * OPS_V <= w; x += 4 * OPS_V) {
+            vec kr = vset1(k[r]);
+            const float *m = p + x + r;
+            vec a0 = vmul(kr, vload(m)), a1 = vmul(kr, vload(m + OPS_V)), a2 = vmul(kr, vload(m + 2 * OPS_V));
+            vec a3 = vmul(kr, vload(m + 3 * OPS_V));
+            for (int t = 0; t < r; t++) {
                 vec kt = vset1(k[t]);
-                const float *q = p + x + t;
-                a0 = vfma(kt, vload(q), a0);
-                a1 = vfma(kt, vload(q + OPS_V), a1);
-                a2 = vfma(kt, vload(q + 2 * OPS_V), a2);
-                a3 = vfma(kt, vload(q + 3 * OPS_V), a3);
+                const float *q = p + x + t, *u = p + x + taps - 1 - t;
+                a0 = vfma(kt, vadd(vload(q), vload(u)), a0);
+                a1 = vfma(kt, vadd(vload(q + OPS_V), vload(u + OPS_V)), a1);
+                a2 = vfma(kt, vadd(vload(q + 2 * OPS_V), vload(u + 2 * OPS_V)), a2);
+                a3 = vfma(kt, vadd(vload(q + 3 * OPS_V), vload(u + 3 * OPS_V)), a3);
             }
             vstore(o + x, a0);
             vstore(o + x + OPS_V, a1);
@@ -229,8 +315,8 @@ static void blur_band(void *arg, int band)
             vstore(o + x + 3 * OPS_V, a3);
         }
         for (; x < w; x += OPS_V) {
-            vec a = vset1(0);
-            for (int t = 0; t < taps; t++) a = vfma(vset1(k[t]), vload(p + x + t), a);
+            vec a = vmul(vset1(k[r]), vload(p + x + r));
+            for (int t = 0; t < r; t++) a = vfma(vset1(k[t]), vadd(vload(p + x + t), vload(p + x + taps - 1 - t)), a);
             store_part(o + x, a, imin(OPS_V, w - x));
         }
     }

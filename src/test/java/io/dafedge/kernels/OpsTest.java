@@ -236,6 +236,14 @@ class OpsTest {
             ramp[i] = 0.25f + i * 1e-6f;
         }
         assertEquals(Maps.topKMean(ramp, 50), Ops.topKMean(ramp, ramp.length, 50));
+        // so many equal to the bound that the prefilter gives up, and a NaN among many
+        float[] plateau = new float[256 * 256];
+        Arrays.fill(plateau, 0.5f);
+        plateau[777] = 2;
+        assertEquals(Maps.topKMean(plateau, 50), Ops.topKMean(plateau, plateau.length, 50));
+        float[] withNaN = values.clone();
+        withNaN[12345] = Float.NaN;
+        assertEquals(Maps.topKMean(withNaN, 50), Ops.topKMean(withNaN, withNaN.length, 50));
     }
 
     @ParameterizedTest(name = "on {0}")
