@@ -142,15 +142,20 @@ static void disc_band(void *arg, int band)
         for (int x = 0; x < w; x++) {
             vec distance = vsub(one, vset1(cosines[x]));
             for (int cb = 0; cb < c; cb += OPS_V) {
-                const float *b = buf + (size_t)x * column + cb;
-                vec m0 = vset1(0), m1 = vset1(0), m2 = vset1(0), m3 = vset1(0), m4 = vset1(0);
-                for (int k = 0; k < SSIM_TAPS; k++, b += column) {
+                /* the window is symmetric: columns k and 10 - k are added first (adds and FMAs use separate
+                 * pipes on current x86 cores) */
+                const float *b = buf + (size_t)x * column + cb, *e = b + (SSIM_TAPS - 1) * column;
+                const float *mid = b + SSIM_PAD * column;
+                vec gm = vset1(g[SSIM_PAD]);
+                vec m0 = vmul(gm, vload(mid)), m1 = vmul(gm, vload(mid + cp)), m2 = vmul(gm, vload(mid + 2 * cp));
+                vec m3 = vmul(gm, vload(mid + 3 * cp)), m4 = vmul(gm, vload(mid + 4 * cp));
+                for (int k = 0; k < SSIM_PAD; k++, b += column, e -= column) {
                     vec gk = vset1(g[k]);
-                    m0 = vfma(gk, vload(b), m0);
-                    m1 = vfma(gk, vload(b + cp), m1);
-                    m2 = vfma(gk, vload(b + 2 * cp), m2);
-                    m3 = vfma(gk, vload(b + 3 * cp), m3);
-                    m4 = vfma(gk, vload(b + 4 * cp), m4);
+                    m0 = vfma(gk, vadd(vload(b), vload(e)), m0);
+                    m1 = vfma(gk, vadd(vload(b + cp), vload(e + cp)), m1);
+                    m2 = vfma(gk, vadd(vload(b + 2 * cp), vload(e + 2 * cp)), m2);
+                    m3 = vfma(gk, vadd(vload(b + 3 * cp), vload(e + 3 * cp)), m3);
+                    m4 = vfma(gk, vadd(vload(b + 4 * cp), vload(e + 4 * cp)), m4);
                 }
                 vec scs = vload(j->scale_s + cb), sct = vload(j->scale_t + cb);
                 m0 = vmul(m0, scs);
