@@ -122,8 +122,9 @@ public final class Conv2d implements AutoCloseable {
     /**
      * Weight rows kept over all rows, summed over the tiles of output channels ({@link Isa#lanes() two vectors}
      * wide; each tile counts kernel positions x input channels of its group as rows): 1.0 when packed dense. Tiles
-     * count alike whatever their valid channels, so on an ISA with narrower tiles a mask whose zeros do not fill
-     * whole 32-filter blocks can give a different figure. {@link #executedMacs(int, int)} weighs by channels.
+     * count alike whatever their valid channels, so the figure depends on the ISA when a group's output channels are
+     * not a multiple of 32 or the mask's zeros do not fill whole 32-filter blocks. {@link #executedMacs(int, int)}
+     * weighs by channels.
      */
     public double keptFraction() {
         return allRows == 0 ? 1.0 : (double) keptRows / allRows;
