@@ -1,5 +1,6 @@
 /* Creating a convolution: choosing the ISA's kernels and packing the weights once into the layout they stream.
  * Compiled for the baseline ISA: it only calls the AVX kernels through dk_impl after checking the CPU. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,6 +129,11 @@ static float *pack_dense(dk_conv *cv, int lanes, const float *weights, const flo
     return p;
 }
 
+void dk_conv_set_clamps(dk_conv *cv, const float clamp[4])
+{
+    for (int i = 0; i < 4; i++) cv->clamp[i] = clamp[i];
+}
+
 dk_conv *dk_conv_create(int isa, const int shape[12], const float *weights, const float *bias, int sparse)
 {
     if (isa < 0 || isa >= DK_ISAS || !(dk_supported_isas() & (1 << isa))) return NULL;
@@ -146,6 +152,10 @@ dk_conv *dk_conv_create(int isa, const int shape[12], const float *weights, cons
     cv->pr = shape[9];
     cv->groups = shape[10];
     cv->act = shape[11];
+    cv->clamp[0] = -INFINITY;
+    cv->clamp[1] = INFINITY;
+    cv->clamp[2] = cv->act == DK_NONE ? -INFINITY : 0.0f;
+    cv->clamp[3] = cv->act == DK_RELU6 ? 6.0f : INFINITY;
     cv->depthwise = cv->groups == cv->in_c && cv->out_c == cv->in_c;
     cv->sparse = sparse && !cv->depthwise;
     int lanes = impls[isa]->lanes;

@@ -18,14 +18,13 @@ static inline int imax(int a, int b) { return a > b ? a : b; }
 
 AI vec load_part(const float *p, int n) { return n == DK_V ? vload(p) : vload_n(p, n); }
 
-/* The epilogue: residual, activation, store of the first n lanes. */
-AI void finish(float *o, vec v, const float *res, int n, int act)
+/* The epilogue: first clamp, residual, second clamp (dk_conv.clamp), store of the first n lanes. Four broadcast
+ * loads and min/max per output vector: small beside the FMAs that made it. */
+AI void finish(float *o, vec v, const float *res, int n, const dk_conv *cv)
 {
+    v = vmin(vmax(v, vset1(cv->clamp[0])), vset1(cv->clamp[1]));
     if (res) v = vadd(v, load_part(res, n));
-    if (act != DK_NONE) {
-        v = vmax(v, vset1(0.0f));
-        if (act == DK_RELU6) v = vmin(v, vset1(6.0f));
-    }
+    v = vmin(vmax(v, vset1(cv->clamp[2])), vset1(cv->clamp[3]));
     if (n == DK_V) vstore(o, v);
     else vstore_n(o, v, n);
 }
@@ -134,7 +133,7 @@ AI void dense_block(const int R, const int C, const int S, const job *j, const d
 #pragma GCC unroll 16
         for (int c = 0; c < C; c++) {
             size_t at = (size_t)r * oc + c * DK_V;
-            finish(out + at, acc[r][c], res ? res + at : NULL, c < C - 1 ? DK_V : last, cv->act);
+            finish(out + at, acc[r][c], res ? res + at : NULL, c < C - 1 ? DK_V : last, cv);
         }
     }
 }
@@ -235,7 +234,7 @@ AI void dw3_span(const job *j, long iy0, int x0, int x1, int c, int n, float *o,
             for (int kx = 0; kx < 3; kx++) acc = vfma(load_part(a + ky * rs + kx * cin, n), k[ky * 3 + kx], acc);
         }
         size_t at = (size_t)x * cin + c;
-        finish(o + at, acc, q ? q + at : NULL, n, cv->act);
+        finish(o + at, acc, q ? q + at : NULL, n, cv);
     }
 }
 
@@ -255,7 +254,7 @@ static void dw_pixel(const job *j, long iy0, int ky0, int ky1, int x, int c, int
         }
     }
     size_t at = (size_t)x * cin + c;
-    finish(o + at, acc, q ? q + at : NULL, n, cv->act);
+    finish(o + at, acc, q ? q + at : NULL, n, cv);
 }
 
 static void dw_task(void *arg, int task)

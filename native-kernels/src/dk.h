@@ -29,6 +29,9 @@ typedef struct {
 typedef struct dk_conv {
     int isa;
     int in_c, out_c, kh, kw, sh, sw, pt, pl, pb, pr, groups, act;
+    /* the epilogue: out = min(max(min(max(conv + bias, clamp[0]), clamp[1]) + res, clamp[2]), clamp[3]); set from
+     * act (the first pair open, the second act's bounds) unless dk_conv_set_clamps gives others */
+    float clamp[4];
     int depthwise;   /* groups == in_c == out_c: one row of biases, then kh*kw rows of weights, cpad apart */
     int cpad;        /* depthwise: in_c rounded up to whole vectors */
     int ntiles;      /* dense only */
@@ -56,6 +59,9 @@ int dk_supported_isas(void);
  * zeros cannot skip whole vectors. */
 dk_conv *dk_conv_create(int isa, const int shape[12], const float *weights, const float *bias, int sparse);
 void dk_conv_free(dk_conv *cv);
+/* A general epilogue in place of act's: a clamp before the residual add and one after it (infinities for none),
+ * as quantisation-aware networks clip every layer's output (MobileNetV2 converted from int8). */
+void dk_conv_set_clamps(dk_conv *cv, const float clamp[4]);
 
 /* What the packing kept: weight rows kept and all of them, summed over the tiles (a depthwise convolution counts
  * one row per tap and channel, all kept), and the multiply-accumulates per output pixel of the kept rows over the

@@ -14,7 +14,8 @@ JNIEXPORT jint JNICALL Java_io_dafedge_kernels_NativeKernels_supportedIsas(JNIEn
 
 JNIEXPORT jlong JNICALL Java_io_dafedge_kernels_NativeKernels_create(JNIEnv *env, jclass cls, jint isa,
                                                                      jintArray shape, jfloatArray weights,
-                                                                     jfloatArray bias, jboolean sparse)
+                                                                     jfloatArray bias, jboolean sparse,
+                                                                     jfloatArray clamps)
 {
     (void)cls;
     jint s[12];
@@ -23,6 +24,11 @@ JNIEXPORT jlong JNICALL Java_io_dafedge_kernels_NativeKernels_create(JNIEnv *env
     jfloat *w = (*env)->GetFloatArrayElements(env, weights, NULL);
     jfloat *b = bias ? (*env)->GetFloatArrayElements(env, bias, NULL) : NULL;
     dk_conv *cv = w && (b || !bias) ? dk_conv_create(isa, s, w, b, sparse == JNI_TRUE) : NULL;
+    if (cv && clamps) {
+        jfloat c[4];
+        (*env)->GetFloatArrayRegion(env, clamps, 0, 4, c);
+        dk_conv_set_clamps(cv, c);
+    }
     if (b) (*env)->ReleaseFloatArrayElements(env, bias, b, JNI_ABORT);
     if (w) (*env)->ReleaseFloatArrayElements(env, weights, w, JNI_ABORT);
     return (jlong)(intptr_t)cv;

@@ -64,6 +64,15 @@ public final class Conv2d implements AutoCloseable {
      */
     public static Conv2d create(ConvShape shape, float[] weights, float[] bias, Isa isa, int threads,
                                 Packing packing) {
+        return create(shape, weights, bias, isa, threads, packing, null);
+    }
+
+    /**
+     * As {@link #create(ConvShape, float[], float[], Isa, int, Packing)} with a general epilogue instead of the
+     * shape's activation, which must then be {@link Activation#NONE}; null for the shape's activation.
+     */
+    public static Conv2d create(ConvShape shape, float[] weights, float[] bias, Isa isa, int threads,
+                                Packing packing, Epilogue epilogue) {
         NativeKernels.require();
         if (shape == null) {
             throw new IllegalArgumentException("shape must not be null");
@@ -88,8 +97,13 @@ public final class Conv2d implements AutoCloseable {
         if (packing == null) {
             throw new IllegalArgumentException("packing must not be null (Packing.DENSE or Packing.SPARSE)");
         }
+        if (epilogue != null && shape.activation() != Activation.NONE) {
+            throw new IllegalArgumentException("an epilogue replaces the activation: the shape's must be NONE, not "
+                    + shape.activation());
+        }
         Packing used = isDepthwise(shape) ? Packing.DENSE : packing;
-        long handle = NativeKernels.create(isa.ordinal(), shape.toArray(), weights, bias, used == Packing.SPARSE);
+        long handle = NativeKernels.create(isa.ordinal(), shape.toArray(), weights, bias, used == Packing.SPARSE,
+                epilogue == null ? null : epilogue.toArray());
         if (handle == 0) {
             throw new OutOfMemoryError("no native memory for the packed weights of " + shape);
         }

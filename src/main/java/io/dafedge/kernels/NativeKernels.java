@@ -77,9 +77,11 @@ final class NativeKernels {
     /**
      * Packs the weights (PyTorch's OIHW) for the ISA, dense or keeping only the rows that are not all zero (ignored
      * for a depthwise convolution); 0 when out of memory. shape: in and out channels, kernel height and width,
-     * strides, padding top, left, bottom, right, groups, activation code.
+     * strides, padding top, left, bottom, right, groups, activation code; clamps: an {@link Epilogue}'s four
+     * bounds, or null for the activation's.
      */
-    static native long create(int isa, int[] shape, float[] weights, float[] bias, boolean sparse);
+    static native long create(int isa, int[] shape, float[] weights, float[] bias, boolean sparse,
+                              float[] clamps);
 
     /**
      * Into {@code rows} (3 values): weight rows kept and all of them over the tiles, and the multiply-accumulates
