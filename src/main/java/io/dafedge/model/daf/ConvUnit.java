@@ -80,7 +80,7 @@ final class ConvUnit {
         }
         int in = (int) weight.getArray().getShape().get(1);
         ConvShape shape = ConvShape.of(in, out, kernel).withPadding(kernel / 2).withActivation(activation);
-        return factory.create(shape, w, b);
+        return factory.create(shape, w, b, null);
     }
 
     /** Multiply-accumulates for an output of {@code h x w} pixels. */

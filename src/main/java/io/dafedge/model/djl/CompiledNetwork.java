@@ -12,13 +12,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import io.dafedge.kernels.Activation;
 import io.dafedge.kernels.Conv2d;
 import io.dafedge.kernels.ConvShape;
+import io.dafedge.kernels.Epilogue;
 import io.dafedge.model.ModelException;
 
 /**
  * An {@link OnnxNetwork} on the native kernels, for one input size: each convolution becomes one {@link Step} that
  * also takes in what follows it, {@code output = second(first(conv(x)) + residual)} with {@code first} and
- * {@code second} Relu or Clip and the residual Add optional, so the network is a list of fused convolutions on
- * HWC arrays. A network with any other op (pooling, affine layers) is refused with the op named; the caller falls
+ * {@code second} Relu or Clip and the residual Add optional, all in the kernel's {@link Epilogue}, so the network is
+ * a list of fused convolutions on HWC arrays. A network with any other op (pooling, affine layers) is refused with the op named; the caller falls
  * back to another runtime.
  *
  * <p>Intermediate arrays are reused as soon as their last reader has run (same-size arrays share a slot), which
@@ -26,10 +27,13 @@ import io.dafedge.model.ModelException;
  * arrays from a pool, so calls from several threads are safe.
  */
 public final class CompiledNetwork implements AutoCloseable {
-    /** Makes the native convolution of one layer; the caller picks the ISA, threads and packing. */
+    /**
+     * Makes the native convolution of one layer; the caller picks the ISA, threads and packing. {@code epilogue} is
+     * null when the shape's activation says all.
+     */
     @FunctionalInterface
     public interface ConvFactory {
-        Conv2d create(ConvShape shape, float[] weights, float[] bias);
+        Conv2d create(ConvShape shape, float[] weights, float[] bias, Epilogue epilogue);
     }
 
     /** Receives the time of each step of a timed {@link #run}. */
@@ -39,37 +43,28 @@ public final class CompiledNetwork implements AutoCloseable {
     }
 
     /**
-     * One fused step: {@code conv} reads slot {@code input} ({@code height x width x channels}) and, when
-     * {@code residualInKernel}, adds slot {@code residual} before its own activation; then what the kernel's epilogue
-     * cannot do runs as passes over the output: {@code after}, the residual ({@code addAfter}), {@code last}.
-     * {@code conv} is null for an activation that follows no convolution (a clip of the input image), which reads
-     * {@code input} and writes {@code output} through {@code after}.
+     * One fused step: {@code conv} reads slot {@code input} ({@code height x width x channels}) and slot
+     * {@code residual} (or -1 for none) and writes slot {@code output}, its epilogue doing the clamps and the add.
+     * {@code conv} is null for an activation that follows no convolution (a clip of the input image), which
+     * {@code lone} applies from {@code input} to {@code output}.
      */
     public record Step(String name, Conv2d conv, int height, int width, int channels, int input, int residual,
-                       int output, boolean residualInKernel, Clamp after, boolean addAfter, Clamp last) {
+                       int output, Clamp lone) {
         /** Multiply-accumulates of the dense convolution; 0 for a lone activation. */
         public long macs() {
             return conv == null ? 0 : conv.shape().macs(height, width);
         }
 
+        /** Multiply-accumulates the kernel performs: fewer than {@link #macs} when its packing skips pruned rows. */
+        public long executedMacs() {
+            return conv == null ? 0 : conv.executedMacs(height, width);
+        }
+
         void run(float[][] slots) {
-            float[] out = slots[output];
             if (conv == null) {
-                after.apply(slots[input], out);
-                return;
-            }
-            float[] res = residual < 0 ? null : slots[residual];
-            conv.run(slots[input], height, width, residualInKernel ? res : null, out);
-            if (after != null) {
-                after.apply(out, out);
-            }
-            if (addAfter) {
-                for (int i = 0; i < out.length; i++) {
-                    out[i] += res[i];
-                }
-            }
-            if (last != null) {
-                last.apply(out, out);
+                lone.apply(slots[input], slots[output]);
+            } else {
+                conv.run(slots[input], height, width, residual < 0 ? null : slots[residual], slots[output]);
             }
         }
     }
@@ -81,14 +76,6 @@ public final class CompiledNetwork implements AutoCloseable {
                 return null;
             }
             return u.opType().equals("Relu") ? new Clamp(0, Float.POSITIVE_INFINITY) : new Clamp(u.lo(), u.hi());
-        }
-
-        /** The kernel's own activation for these bounds, or null when it has none. */
-        Activation activation() {
-            if (lo == 0 && hi == Float.POSITIVE_INFINITY) {
-                return Activation.RELU;
-            }
-            return lo == 0 && hi == 6 ? Activation.RELU6 : null;
         }
 
         void apply(float[] x, float[] out) {
@@ -271,39 +258,20 @@ public final class CompiledNetwork implements AutoCloseable {
                 in.slot, outSlots, shapes);
     }
 
-    /** The step of {@code f}: as much of it in the kernel as the kernel's epilogue can do. */
+    /** The step of {@code f}, its clamps and residual add in the kernel's epilogue. */
     private static Step step(Fused f, ConvFactory factory, Value x, Value r, Value out) {
-        int residual = r == null ? -1 : r.slot;
         if (f.layer() == null) {
-            return new Step(f.name(), null, x.height, x.width, x.channels, x.slot, -1, out.slot, false, f.first(),
-                    false, null);
+            return new Step(f.name(), null, x.height, x.width, x.channels, x.slot, -1, out.slot, f.first());
         }
-        Activation activation = Activation.NONE;
-        Clamp after = null;
-        Clamp last = null;
-        boolean inKernel = false;
-        if (r == null) {
-            if (f.first() != null && f.first().activation() != null) {
-                activation = f.first().activation();
-            } else {
-                after = f.first();
-            }
-        } else if (f.first() == null) {
-            inKernel = true;
-            if (f.second() != null && f.second().activation() != null) {
-                activation = f.second().activation();
-            } else {
-                last = f.second();
-            }
-        } else {
-            after = f.first();
-            last = f.second();
-        }
+        float inf = Float.POSITIVE_INFINITY;
+        Clamp first = f.first() == null ? new Clamp(-inf, inf) : f.first();
+        Clamp second = f.second() == null ? new Clamp(-inf, inf) : f.second();
         ConvLayer c = f.layer();
-        Conv2d conv = factory.create(f.shape().withActivation(activation), c.weight().getArray().toFloatArray(),
-                c.bias() == null ? null : c.bias().getArray().toFloatArray());
-        return new Step(f.name(), conv, x.height, x.width, x.channels, x.slot, residual, out.slot, inKernel, after,
-                r != null && !inKernel, last);
+        Conv2d conv = factory.create(f.shape(), c.weight().getArray().toFloatArray(),
+                c.bias() == null ? null : c.bias().getArray().toFloatArray(),
+                new Epilogue(first.lo(), first.hi(), second.lo(), second.hi()));
+        return new Step(f.name(), conv, x.height, x.width, x.channels, x.slot, r == null ? -1 : r.slot, out.slot,
+                null);
     }
 
     private static int newSlot(List<Integer> sizes, int size) {

@@ -22,6 +22,7 @@ import ai.djl.ndarray.types.Shape;
 import io.dafedge.kernels.Conv2d;
 import io.dafedge.kernels.Isa;
 import io.dafedge.kernels.Layout;
+import io.dafedge.kernels.Packing;
 import io.dafedge.model.ModelException;
 import io.dafedge.model.Preprocessing;
 import io.dafedge.model.onnx.OnnxModel;
@@ -37,8 +38,8 @@ import org.junit.jupiter.api.Test;
 /** The shared MobileNetV2 teacher and a student of its structure on the native kernels, against DJL. */
 class CompiledNetworkTest {
     private static final double TOLERANCE = 1e-4;
-    private static final CompiledNetwork.ConvFactory KERNELS = (shape, w, b) ->
-            Conv2d.create(shape, w, b, Isa.selected(), 2);
+    private static final CompiledNetwork.ConvFactory KERNELS = (shape, w, b, e) ->
+            Conv2d.create(shape, w, b, Isa.selected(), 2, Packing.DENSE, e);
 
     static Path teacherFile;
     static NDManager manager;
