@@ -1,12 +1,15 @@
 package io.dafedge.model;
 
-import org.jboss.logging.Logger;
+import com.fasterxml.jackson.databind.JsonNode;
 
+import io.dafedge.kernels.Packing;
 import io.dafedge.model.baseline.Padim;
+import io.dafedge.model.baseline.PatchCore;
+import io.dafedge.model.daf.CompiledDafDetector;
 import io.dafedge.model.daf.DafBundle;
 import io.dafedge.model.daf.DafDetector;
 import io.dafedge.model.daf.DafOnnxDetector;
-import io.dafedge.model.baseline.PatchCore;
+import org.jboss.logging.Logger;
 
 /** Opens the detector a bundle was trained as. */
 public final class Detectors {
@@ -16,11 +19,18 @@ public final class Detectors {
     }
 
     /**
-     * DAF as one graph in ONNX Runtime ({@link DafOnnxDetector}); when that cannot be had (a layer the export does
-     * not know, a runtime that refuses the graph), DJL, which runs every bundle this daf-edge can train, and the
-     * reason is logged.
+     * DAF on the compiled kernels ({@link CompiledDafDetector}; a pruned bundle's layers packed sparse, skipping what
+     * pruning removed); when they cannot be had (no library for this platform, a layer without a kernel), the
+     * exported graph in ONNX Runtime ({@link DafOnnxDetector}); when that cannot either, DJL, which runs every bundle
+     * this daf-edge can train. Each fallback logs why.
      */
     private static Detector daf(ModelBundle bundle, int threads) throws ModelException {
+        try {
+            return CompiledDafDetector.load(bundle, threads, packingOf(bundle));
+        } catch (ModelException | RuntimeException | LinkageError e) {
+            LOG.warnf("bundle %s runs in ONNX Runtime, more slowly: the compiled kernels cannot run it: %s",
+                    bundle.id(), e.getMessage());
+        }
         try {
             return DafOnnxDetector.load(bundle, threads);
         } catch (ModelException | RuntimeException e) {
@@ -28,6 +38,12 @@ public final class Detectors {
                     e.getMessage());
             return DafDetector.load(bundle, threads);
         }
+    }
+
+    /** Sparse packing for a bundle trained with pruning, dense for any other. */
+    public static Packing packingOf(ModelBundle bundle) {
+        JsonNode pruning = bundle.manifest().path("training").path("pruning");
+        return pruning.path("sparsity").asDouble(0) > 0 ? Packing.SPARSE : Packing.DENSE;
     }
 
     public static Detector load(ModelBundle bundle, int threads) throws ModelException {

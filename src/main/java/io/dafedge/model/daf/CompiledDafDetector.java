@@ -1,0 +1,244 @@
+package io.dafedge.model.daf;
+
+import ai.djl.ndarray.NDManager;
+import io.dafedge.kernels.Conv2d;
+import io.dafedge.kernels.Isa;
+import io.dafedge.kernels.Layout;
+import io.dafedge.kernels.Ops;
+import io.dafedge.kernels.Packing;
+import io.dafedge.kernels.Scaling;
+import io.dafedge.model.AnomalyMap;
+import io.dafedge.model.Detector;
+import io.dafedge.model.ModelBundle;
+import io.dafedge.model.ModelException;
+import io.dafedge.model.Preprocessing;
+import io.dafedge.model.djl.CompiledNetwork;
+import io.dafedge.model.djl.Djl;
+import io.dafedge.model.djl.OnnxNetwork;
+import io.dafedge.synth.Image;
+
+/**
+ * A DAF bundle's whole inference on daf-edge's native kernels (native-kernels/): teacher and student as fused
+ * convolutions ({@link CompiledNetwork}), the discrepancies, fusion, decoder and scoring as the operators of
+ * {@link Ops}, all on HWC arrays; computes what {@link DafDetector} does. With {@link Packing#SPARSE} the pruned
+ * layers skip the weight rows pruning removed (the bundle's scheme shapes them so, docs/models.md).
+ *
+ * <p>Two rewrites change the order of operations, not the result (beyond float rounding): every BN is folded into
+ * the convolution before it, and the decoder's last two 1x1 convolutions run before the bilinear enlargement that
+ * precedes them in {@link DafNetwork#forward} (both are linear and the resize's weights sum to 1, so they commute;
+ * the ReLU and sigmoid stay after the resize), which divides their cost by 4.
+ *
+ * <p>Thread-safe: concurrent {@link #score} calls each use their own arrays.
+ */
+public final class CompiledDafDetector implements Detector {
+    /**
+     * Receives the time of each stage of a timed {@link #score}: a layer's name, its nanoseconds and the MACs its
+     * kernel performs.
+     */
+    @FunctionalInterface
+    public interface StageTimer {
+        void record(String stage, long nanos, long macs);
+    }
+
+    private final Preprocessing pre;
+    private final int side;
+    private final int threads;
+    private final int[] c;
+    private final Scaling scaling;
+    private final CompiledNetwork teacher;
+    private final DafNetwork.CompiledHead net;
+
+    private CompiledDafDetector(Preprocessing pre, int threads, int[] channels, Scaling scaling,
+                                CompiledNetwork teacher, DafNetwork.CompiledHead net) {
+        this.pre = pre;
+        this.side = pre.size();
+        this.threads = threads;
+        this.c = channels;
+        this.scaling = scaling;
+        this.teacher = teacher;
+        this.net = net;
+    }
+
+    /**
+     * @param packing {@link Packing#SPARSE} to skip pruned weights, {@link Packing#DENSE} to compute them as zeros
+     * @throws ModelException when the bundle is not DAF, or its networks have a layer without a compiled kernel
+     */
+    public static CompiledDafDetector load(ModelBundle bundle, int threads, Packing packing) throws ModelException {
+        if (!DafBundle.METHOD.equals(bundle.method())) {
+            throw new ModelException("bundle " + bundle.dir() + " holds a '" + bundle.method() + "' model, not DAF");
+        }
+        Preprocessing pre = bundle.preprocessing();
+        int side = pre.size();
+        if (side % 16 != 0) {
+            throw new ModelException("the compiled detector needs an input side that is a multiple of 16, not "
+                    + side);
+        }
+        Isa isa = Isa.selected();
+        CompiledNetwork.ConvFactory factory = (shape, w, b, e) -> Conv2d.create(shape, w, b, isa, threads, packing, e);
+        try (NDManager manager = Djl.newManager()) {
+            DafNetwork network = DafBundle.load(bundle, manager);
+            CompiledNetwork teacher = OnnxNetwork.teacher(bundle.teacherFile(), manager).compile(3, side, side,
+                    factory);
+            try {
+                return new CompiledDafDetector(pre, threads, network.channels(),
+                        Scaling.valueOf(network.normalisation().name()), teacher, network.compile(side, factory));
+            } catch (ModelException | RuntimeException e) {
+                teacher.close();
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public AnomalyMap score(Image image) {
+        return score(image, null);
+    }
+
+    /** {@link #score(Image)}, reporting each stage's time to {@code timer} (null for none). */
+    public AnomalyMap score(Image image, StageTimer timer) {
+        Timing t = new Timing(timer);
+        float[] x = Layout.chwToHwc(pre.tensor(image), 3, side, side);
+        t.lap("input", 0);
+        float[][] ft = teacher.run(x, steps(timer, "teacher/"));
+        float[][] fs = net.student().run(x, steps(timer, "student/"));
+        t.reset();
+        int s4 = side / 4;
+        int s8 = side / 8;
+        int s16 = side / 16;
+        int s2 = side / 2;
+        float[][] d = new float[3][];
+        for (int l = 0; l < 3; l++) {
+            int h = side / (4 << l);
+            d[l] = new float[h * h * c[l]];
+            Ops.discrepancy(fs[l], ft[l], h, h, c[l], scaling, d[l], threads);
+            t.lap("discrepancy" + (l + 1), 0);
+        }
+        int c1 = c[0];
+        int c2 = c[1];
+        int c3 = c[2];
+        float[] sum = new float[s4 * s4 * c3];
+        for (int l = 0; l < 3; l++) {
+            int h = side / (4 << l);
+            Ops.fuseNearest(d[l], h, h, c[l], 1 << l, sum, c3, l > 0);
+        }
+        t.lap("fuse", 0);
+        float[] fused = run(net.fusion(), sum, s4, t, "fusion");
+        float[] in16 = new float[s16 * s16 * 2 * c3];
+        Ops.resizeBilinear(fused, s4, s4, c3, s16, s16, in16, 2 * c3, 0, threads);
+        Ops.copyChannels(fs[2], s16 * s16, c3, in16, 2 * c3, c3);
+        float[] in8 = new float[s8 * s8 * 2 * c3];
+        Ops.resizeBilinear(in16, s16, s16, 2 * c3, s8, s8, in8, 2 * c3, 0, threads);
+        t.lap("decoder16/resize", 0);
+        float[] y8 = run(net.decode16(), in8, s8, t, "decoder16");
+        float[] cat8 = new float[s8 * s8 * (c3 + c2)];
+        Ops.copyChannels(y8, s8 * s8, c3, cat8, c3 + c2, 0);
+        Ops.copyChannels(fs[1], s8 * s8, c2, cat8, c3 + c2, c3);
+        t.lap("decoder8/concat", 0);
+        float[] z = run(net.decode8(), cat8, s8, t, "decoder8");
+        float[] cat4 = new float[s4 * s4 * (c2 + c1)];
+        float[] y4 = new float[s4 * s4 * c2];
+        Ops.depthToSpace(z, s8, s8, 4 * c2, y4);
+        Ops.copyChannels(y4, s4 * s4, c2, cat4, c2 + c1, 0);
+        Ops.copyChannels(fs[0], s4 * s4, c1, cat4, c2 + c1, c2);
+        t.lap("decoder4/concat", 0);
+        float[] u = run(net.decode4(), cat4, s4, t, "decoder4");
+        float[] x2 = new float[s2 * s2 * c1];
+        Ops.resizeBilinear(u, s4, s4, c1, s2, s2, x2, c1, 0, threads);
+        Ops.relu(x2, x2.length);
+        t.lap("decoder4/resize", 0);
+        float[] logits = run(net.head(), x2, s2, t, "head");
+        float[] segmentation = new float[side * side];
+        Ops.resizeBilinear(logits, s2, s2, 1, side, side, segmentation, 1, 0, threads);
+        Ops.sigmoid(segmentation, segmentation.length);
+        t.lap("head/resize", 0);
+        return scoreMap(d, segmentation, t);
+    }
+
+    private static CompiledNetwork.StepTimer steps(StageTimer timer, String prefix) {
+        return timer == null ? null : (step, nanos) -> timer.record(prefix + step.name(), nanos, step.executedMacs());
+    }
+
+    /** {@link DafScoring#score} on the native operators. */
+    private AnomalyMap scoreMap(float[][] d, float[] segmentation, Timing t) {
+        float[] a = new float[side * side];
+        float[] up = new float[side * side];
+        for (int l = 0; l < 3; l++) {
+            int h = side / (4 << l);
+            float[] mean = new float[h * h];
+            Ops.channelMean(d[l], h, h, c[l], mean);
+            Ops.resizeBilinear(mean, h, h, 1, side, side, up, 1, 0, threads);
+            for (int i = 0; i < a.length; i++) {
+                a[i] += up[i];
+            }
+        }
+        for (int i = 0; i < a.length; i++) {
+            a[i] += DafScoring.SEGMENTATION_WEIGHT * segmentation[i];
+        }
+        float[] blurred = new float[a.length];
+        Ops.gaussianBlur(a, side, side, DafScoring.BLUR_SIGMA, blurred, threads);
+        float score = Ops.topKMean(blurred, blurred.length, DafScoring.TOP_K);
+        t.lap("scoring", 0);
+        return new AnomalyMap(side, side, blurred, score);
+    }
+
+    private float[] run(Conv2d conv, float[] in, int h, Timing t, String name) {
+        float[] out = new float[conv.outputLength(h, h)];
+        conv.run(in, h, h, null, out);
+        t.lap(name, conv.executedMacs(h, h));
+        return out;
+    }
+
+    /** Times consecutive stages when a timer is given; does nothing otherwise. */
+    private static final class Timing {
+        private final StageTimer timer;
+        private long last = System.nanoTime();
+
+        Timing(StageTimer timer) {
+            this.timer = timer;
+        }
+
+        void lap(String stage, long macs) {
+            if (timer != null) {
+                long now = System.nanoTime();
+                timer.record(stage, now - last, macs);
+                last = now;
+            }
+        }
+
+        void reset() {
+            last = System.nanoTime();
+        }
+    }
+
+    /** Multiply-accumulates of one image's convolutions as dense ones, and as the kernels execute them. */
+    public long[] macs() {
+        long dense = 0;
+        long executed = 0;
+        for (CompiledNetwork n : new CompiledNetwork[] {teacher, net.student()}) {
+            for (CompiledNetwork.Step s : n.steps()) {
+                if (s.conv() != null) {
+                    dense += s.macs();
+                    executed += s.executedMacs();
+                }
+            }
+        }
+        int[] sides = {side / 4, side / 8, side / 8, side / 4, side / 2};
+        Conv2d[] head = {net.fusion(), net.decode16(), net.decode8(), net.decode4(), net.head()};
+        for (int i = 0; i < head.length; i++) {
+            dense += head[i].shape().macs(sides[i], sides[i]);
+            executed += head[i].executedMacs(sides[i], sides[i]);
+        }
+        return new long[] {dense, executed};
+    }
+
+    @Override
+    public int inputSize() {
+        return side;
+    }
+
+    @Override
+    public void close() {
+        teacher.close();
+        net.close();
+    }
+}
