@@ -1,23 +1,233 @@
 package io.dafedge.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.dafedge.bench.BackendBench;
+import io.dafedge.bench.Cpu;
+import io.dafedge.bench.BackendBench.Backend;
+import io.dafedge.bench.BackendBench.Stage;
+import io.dafedge.bench.BackendBench.Timing;
+import io.dafedge.kernels.Isa;
+import io.dafedge.kernels.Packing;
+import io.dafedge.model.Detector;
+import io.dafedge.model.ModelBundle;
+import io.dafedge.model.daf.CompiledDafDetector;
+import io.dafedge.model.daf.DafDetector;
+import io.dafedge.model.daf.DafOnnxDetector;
+import io.dafedge.model.djl.Djl;
+import io.dafedge.publish.ResultMessages;
+import io.dafedge.synth.Image;
+import io.dafedge.synth.ImageFiles;
+import io.dafedge.synth.demo.DemoLine;
+import io.dafedge.synth.demo.DemoProduct;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** The parent of the benchmarks; each mode is a subcommand, so later modes bring their own options. */
+/**
+ * {@code bench --model BUNDLE}: one DAF bundle's inference on every backend, in one process, on the same weights and
+ * image; the other modes are subcommands.
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Measures the appliance on this machine, in one process without booting it.%n"
-                + "Modes: pipeline (frames/s, latency to MQTT, the pipeline's own cost per frame).",
+        description = "Measures on this machine, in one process, without booting the appliance.%n"
+                + "bench --model BUNDLE: a DAF bundle's inference per frame (batch 1) on DJL, ONNX Runtime (the "
+                + "exported graph) and the compiled kernels, dense and pruned; ms/frame, MACs, GFLOP/s, ratios and "
+                + "where the compiled pruned time goes.%n"
+                + "bench pipeline --model BUNDLE: the whole appliance pipeline (frames/s, latency to MQTT, the "
+                + "pipeline's own cost per frame).",
         subcommands = BenchPipelineCommand.class)
 public final class BenchCommand implements Callable<Integer> {
+    static final String DJL = "djl-dense";
+    static final String ORT = "onnxruntime-dense";
+    static final String COMPILED = "compiled-dense";
+    static final String PRUNED = "compiled-pruned";
+
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--model", paramLabel = "BUNDLE_DIR", description = "A DAF model bundle.")
+    Path model;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "40",
+            description = "Timed frames per backend, taken in turns (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "8",
+            description = "Untimed frames per backend first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "2",
+            description = "Threads of every backend (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--image", paramLabel = "FILE",
+            description = "Image to score (default: a frame of the synthetic demo line).")
+    Path imageFile;
+
+    @Option(names = "--backends", paramLabel = "LIST", split = ",",
+            defaultValue = DJL + "," + ORT + "," + COMPILED + "," + PRUNED,
+            description = "Which backends, comma-separated (default: all four).")
+    List<String> backends;
+
+    @Option(names = "--flop-per-cycle", paramLabel = "N", defaultValue = "32",
+            description = "Peak single-precision FLOP per cycle and core, for the peak figure (default: "
+                    + "${DEFAULT-VALUE}: two 256-bit FMA pipes, as Zen 4 and most AVX2 and AVX-512 cores have).")
+    int flopPerCycle;
+
+    @Option(names = "--stages", paramLabel = "N", defaultValue = "12",
+            description = "Slowest stages of compiled-pruned to list (default: ${DEFAULT-VALUE}; 0: none).")
+    int stages;
+
+    @Option(names = "--json", description = "Print one JSON object instead of the tables.")
+    boolean json;
+
     @Override
-    public Integer call() {
-        throw new ParameterException(spec.commandLine(), "bench needs a mode: bench pipeline --model BUNDLE_DIR");
+    public Integer call() throws Exception {
+        if (model == null) {
+            throw new ParameterException(spec.commandLine(), "bench needs --model BUNDLE_DIR, or a mode: "
+                    + "bench pipeline --model BUNDLE_DIR");
+        }
+        if (rounds < 1 || warmup < 0 || threads < 1 || threads > 64) {
+            throw new ParameterException(spec.commandLine(), "--rounds must be at least 1, --warmup at least 0, "
+                    + "--threads in [1, 64]");
+        }
+        for (String b : backends) {
+            if (!List.of(DJL, ORT, COMPILED, PRUNED).contains(b)) {
+                throw new ParameterException(spec.commandLine(), "unknown backend '" + b + "': choose from "
+                        + List.of(DJL, ORT, COMPILED, PRUNED));
+            }
+        }
+        ModelBundle bundle = ModelBundle.open(model);
+        Djl.useThreads(threads);
+        int side = bundle.preprocessing().size();
+        Image image = bundle.preprocessing().resized(imageFile == null
+                ? new DemoLine(DemoProduct.FLANGE, side, side).frame(0, 0).image() : ImageFiles.read(imageFile));
+        List<Detector> open = new ArrayList<>();
+        try {
+            List<Backend> list = new ArrayList<>();
+            CompiledDafDetector pruned = null;
+            long dense = 0;
+            for (String name : backends) {
+                Detector d = switch (name) {
+                    case DJL -> DafDetector.loadInDjl(bundle);
+                    case ORT -> DafOnnxDetector.load(bundle, threads);
+                    case COMPILED -> CompiledDafDetector.load(bundle, threads, Packing.DENSE);
+                    default -> CompiledDafDetector.load(bundle, threads, Packing.SPARSE);
+                };
+                open.add(d);
+                if (d instanceof CompiledDafDetector c) {
+                    long[] macs = c.macs();
+                    dense = macs[0];
+                    if (name.equals(PRUNED)) {
+                        pruned = c;
+                    }
+                }
+                list.add(new Backend(name, d, 0));
+            }
+            if (dense == 0) {
+                try (CompiledDafDetector c = CompiledDafDetector.load(bundle, 1, Packing.DENSE)) {
+                    dense = c.macs()[0];
+                }
+            }
+            long denseMacs = dense;
+            List<Backend> withMacs = list.stream().map(b -> new Backend(b.name(), b.detector(),
+                    b.detector() instanceof CompiledDafDetector c ? c.macs()[1] : denseMacs)).toList();
+            List<Timing> timings = BackendBench.run(withMacs, image, warmup, rounds);
+            List<Stage> stageTimes = pruned == null || stages == 0 ? List.of()
+                    : BackendBench.stages(pruned, image, Math.max(5, rounds / 2));
+            PrintWriter o = spec.commandLine().getOut();
+            if (json) {
+                o.println(ResultMessages.text(json(bundle, side, timings, stageTimes)));
+            } else {
+                table(o, bundle, side, timings, stageTimes);
+            }
+        } finally {
+            for (Detector d : open) {
+                d.close();
+            }
+        }
+        return CliExit.OK;
+    }
+
+    private double peakGflops() {
+        return threads * flopPerCycle * Cpu.ghz();
+    }
+
+    private static Timing find(List<Timing> timings, String name) {
+        return timings.stream().filter(t -> t.backend().equals(name)).findFirst().orElse(null);
+    }
+
+    private void table(PrintWriter o, ModelBundle bundle, int side, List<Timing> timings, List<Stage> stageTimes) {
+        o.printf(Locale.ROOT, "bench: DAF bundle %s (%s), %dx%d, batch 1, %d threads, ISA %s, %d rounds after %d "
+                        + "warm-up frames per backend%n", bundle.id(), model, side, side, threads,
+                Isa.selected().key(), rounds, warmup);
+        Timing ort = find(timings, ORT);
+        o.printf(Locale.ROOT, "  %-18s %10s %17s %9s %9s %8s %9s%n", "backend", "median ms", "p10 - p90 ms",
+                "MMAC", "GFLOP/s", "of peak", ort == null ? "" : "vs ORT");
+        for (Timing t : timings) {
+            o.printf(Locale.ROOT, "  %-18s %10.2f %8.2f - %6.2f %9.1f %9.1f %7.1f%% %9s%n", t.backend(), t.median(),
+                    t.quantile(0.1), t.quantile(0.9), t.macs() / 1e6, t.gflops(), 100 * t.gflops() / peakGflops(),
+                    ort == null ? "" : String.format(Locale.ROOT, "%.2fx", ort.median() / t.median()));
+        }
+        Timing pruned = find(timings, PRUNED);
+        if (ort != null && pruned != null) {
+            o.printf(Locale.ROOT, "  speedup_vs_onnxruntime = %.2f (ONNX Runtime dense / compiled pruned, medians)%n",
+                    ort.median() / pruned.median());
+        }
+        o.printf(Locale.ROOT, "  peak: %d cores x %d FLOP/cycle x %.2f GHz = %.0f GFLOP/s%n", threads, flopPerCycle,
+                Cpu.ghz(), peakGflops());
+        if (!stageTimes.isEmpty()) {
+            double total = stageTimes.stream().mapToDouble(Stage::ms).sum();
+            o.printf(Locale.ROOT, "where compiled-pruned's time goes (median per stage, %.2f ms in all; slowest %d):%n",
+                    total, Math.min(stages, stageTimes.size()));
+            o.printf(Locale.ROOT, "  %-34s %8s %7s %9s %9s%n", "stage", "ms", "share", "MMAC", "GFLOP/s");
+            stageTimes.stream().sorted(Comparator.comparingDouble(Stage::ms).reversed()).limit(stages).forEach(s ->
+                    o.printf(Locale.ROOT, "  %-34s %8.3f %6.1f%% %9.2f %9.1f%n", s.name(), s.ms(),
+                            100 * s.ms() / total, s.macs() / 1e6, s.gflops()));
+        }
+    }
+
+    private ObjectNode json(ModelBundle bundle, int side, List<Timing> timings, List<Stage> stageTimes) {
+        ObjectNode j = ResultMessages.object();
+        j.put("model", model.toString());
+        j.put("bundle_id", bundle.id());
+        j.put("size", side);
+        j.put("batch", 1);
+        j.put("threads", threads);
+        j.put("isa", Isa.selected().key());
+        j.put("rounds", rounds);
+        j.put("warmup", warmup);
+        ObjectNode ms = j.putObject("ms_per_frame");
+        ObjectNode spread = j.putObject("ms_p10_p90");
+        ObjectNode macs = j.putObject("macs");
+        ObjectNode gflops = j.putObject("gflops");
+        for (Timing t : timings) {
+            ms.put(t.backend(), t.median());
+            spread.putArray(t.backend()).add(t.quantile(0.1)).add(t.quantile(0.9));
+            macs.put(t.backend(), t.macs());
+            gflops.put(t.backend(), t.gflops());
+        }
+        Timing ort = find(timings, ORT);
+        Timing pruned = find(timings, PRUNED);
+        if (ort != null && pruned != null) {
+            j.put("speedup_vs_onnxruntime", ort.median() / pruned.median());
+        }
+        j.put("peak_gflops", peakGflops());
+        ArrayNode s = j.putArray("stages");
+        for (Stage stage : stageTimes) {
+            s.addObject().put("name", stage.name()).put("ms", stage.ms()).put("macs", stage.macs());
+        }
+        return j;
     }
 }

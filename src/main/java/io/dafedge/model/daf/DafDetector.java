@@ -14,21 +14,26 @@ import io.dafedge.model.ModelException;
 import io.dafedge.model.OnnxTeacher;
 import io.dafedge.model.Preprocessing;
 import io.dafedge.model.djl.Djl;
+import io.dafedge.model.djl.OnnxNetwork;
 import io.dafedge.synth.Image;
 
 /**
  * A trained DAF model: the teacher in ONNX Runtime (about 2x faster than the same graph in DJL here), the student,
- * decoder and heads in DJL, scored by {@link DafScoring}. Safe to call from one thread at a time per image; the
+ * decoder and heads in DJL, scored by {@link DafScoring}; or, from {@link #loadInDjl}, the teacher in DJL too, the
+ * benchmark's all-DJL row. Safe to call from one thread at a time per image; the
  * teacher's session and DJL's inference are thread-safe, so several threads may score at once.
  */
 public final class DafDetector implements Detector {
     private final OnnxTeacher teacher;
+    private final OnnxNetwork djlTeacher;
     private final Preprocessing pre;
     private final NDManager manager;
     private final DafNetwork network;
 
-    private DafDetector(OnnxTeacher teacher, Preprocessing pre, NDManager manager, DafNetwork network) {
+    private DafDetector(OnnxTeacher teacher, OnnxNetwork djlTeacher, Preprocessing pre, NDManager manager,
+                        DafNetwork network) {
         this.teacher = teacher;
+        this.djlTeacher = djlTeacher;
         this.pre = pre;
         this.manager = manager;
         this.network = network;
@@ -40,7 +45,7 @@ public final class DafDetector implements Detector {
         try {
             DafNetwork network = DafBundle.load(bundle, manager);
             teacher = bundle.openTeacher(threads);
-            return new DafDetector(teacher, bundle.preprocessing(), manager, network);
+            return new DafDetector(teacher, null, bundle.preprocessing(), manager, network);
         } catch (ModelException | RuntimeException e) {
             if (teacher != null) {
                 teacher.close();
@@ -50,13 +55,28 @@ public final class DafDetector implements Detector {
         }
     }
 
+    /** Everything in DJL (libtorch), the teacher included; DJL's threads are set process-wide ({@link Djl}). */
+    public static DafDetector loadInDjl(ModelBundle bundle) throws ModelException {
+        NDManager manager = Djl.newManager();
+        try {
+            DafNetwork network = DafBundle.load(bundle, manager);
+            OnnxNetwork teacher = OnnxNetwork.teacher(bundle.teacherFile(), manager);
+            return new DafDetector(null, teacher, bundle.preprocessing(), manager, network);
+        } catch (ModelException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
     @Override
     public AnomalyMap score(Image image) {
         int size = pre.size();
         float[] tensor = pre.tensor(image);
-        FeatureMap[] t = teacher.extract(tensor, size);
         try (NDManager m = manager.newSubManager()) {
-            return map(network.forward(m.create(tensor, new Shape(1, 3, size, size)), arrays(t, m), false));
+            NDArray x = m.create(tensor, new Shape(1, 3, size, size));
+            List<NDArray> t = djlTeacher != null ? djlTeacher.features(x)
+                    : arrays(teacher.extract(tensor, size), m);
+            return map(network.forward(x, t, false));
         }
     }
 
@@ -87,7 +107,9 @@ public final class DafDetector implements Detector {
 
     @Override
     public void close() {
-        teacher.close();
+        if (teacher != null) {
+            teacher.close();
+        }
         manager.close();
     }
 }
