@@ -1,5 +1,11 @@
 package io.dafedge.model.daf;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
 import ai.djl.ndarray.NDManager;
 import io.dafedge.kernels.Conv2d;
 import io.dafedge.kernels.Isa;
@@ -40,6 +46,14 @@ public final class CompiledDafDetector implements Detector {
         void record(String stage, long nanos, long macs);
     }
 
+    /** Runs teachers beside their students; daemon threads, created when needed and idle ones dropped. */
+    private static final ExecutorService TEACHER_THREADS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30,
+            TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "daf-compiled-teacher");
+                t.setDaemon(true);
+                return t;
+            });
+
     private final Preprocessing pre;
     private final int side;
     private final int threads;
@@ -74,14 +88,19 @@ public final class CompiledDafDetector implements Detector {
                     + side);
         }
         Isa isa = Isa.selected();
-        CompiledNetwork.ConvFactory factory = (shape, w, b, e) -> Conv2d.create(shape, w, b, isa, threads, packing, e);
+        CompiledNetwork.ConvFactory head = (shape, w, b, e) -> Conv2d.create(shape, w, b, isa, threads, packing, e);
+        // teacher and student run side by side, each on its share of the threads (see score)
+        int share = Math.max(1, threads / 2);
+        CompiledNetwork.ConvFactory networks = (shape, w, b, e) -> Conv2d.create(shape, w, b, isa, share, packing,
+                e);
         try (NDManager manager = Djl.newManager()) {
             DafNetwork network = DafBundle.load(bundle, manager);
             CompiledNetwork teacher = OnnxNetwork.teacher(bundle.teacherFile(), manager).compile(3, side, side,
-                    factory);
+                    networks);
             try {
                 return new CompiledDafDetector(pre, threads, network.channels(),
-                        Scaling.valueOf(network.normalisation().name()), teacher, network.compile(side, factory));
+                        Scaling.valueOf(network.normalisation().name()), teacher,
+                        network.compile(side, networks, head));
             } catch (ModelException | RuntimeException e) {
                 teacher.close();
                 throw e;
@@ -99,8 +118,18 @@ public final class CompiledDafDetector implements Detector {
         Timing t = new Timing(timer);
         float[] x = Layout.chwToHwc(pre.tensor(image), 3, side, side);
         t.lap("input", 0);
-        float[][] ft = teacher.run(x, steps(timer, "teacher/"));
-        float[][] fs = net.student().run(x, steps(timer, "student/"));
+        float[][] ft;
+        float[][] fs;
+        if (threads > 1 && timer == null) {
+            // two networks of small layers: each on its own core beats both taking turns on two
+            CompletableFuture<float[][]> teacherRun = CompletableFuture.supplyAsync(() -> teacher.run(x, null),
+                    TEACHER_THREADS);
+            fs = net.student().run(x, null);
+            ft = teacherRun.join();
+        } else {
+            ft = teacher.run(x, steps(timer, "teacher/"));
+            fs = net.student().run(x, steps(timer, "student/"));
+        }
         t.reset();
         int s4 = side / 4;
         int s8 = side / 8;

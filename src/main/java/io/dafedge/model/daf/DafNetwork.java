@@ -315,10 +315,12 @@ public final class DafNetwork {
 
     /**
      * The inference part (student, fusion, decoder; not the boost heads) as convolutions on the native kernels, with
-     * each BN folded into the convolution before it: what {@link CompiledDafDetector} runs.
+     * each BN folded into the convolution before it: what {@link CompiledDafDetector} runs. The student's
+     * convolutions come from {@code studentFactory}, the others from {@code factory}.
      */
-    CompiledHead compile(int side, CompiledNetwork.ConvFactory factory) throws ModelException {
-        CompiledNetwork s = student.compile(3, side, side, factory);
+    CompiledHead compile(int side, CompiledNetwork.ConvFactory studentFactory, CompiledNetwork.ConvFactory factory)
+            throws ModelException {
+        CompiledNetwork s = student.compile(3, side, side, studentFactory);
         List<io.dafedge.kernels.Conv2d> convs = new ArrayList<>();
         try {
             convs.add(fusion.compile(factory, fusionNorm, 1, Activation.RELU));
