@@ -10,8 +10,9 @@ package io.dafedge.kernels;
  * <p>
  * Methods with a {@code threads} argument (1 to {@value #MAX_THREADS}, the caller's included) split their work
  * into bands of rows on the library's worker threads; the others are memory-bound and run on the caller's thread.
- * Results do not depend on the thread count. The vectorised ones use the ISA of {@link Isa#selected()}. Thread-safe;
- * calls with more than one thread take turns on the worker threads.
+ * Results do not depend on the thread count. The vectorised ones (discrepancy, bilinear resize, blur, sigmoid) use
+ * the ISA of {@link Isa#selected()}, or the one an overload is given (the tests force each in turn). Thread-safe;
+ * calls with more than one thread take turns on the worker threads. See docs/kernels.md, "Other operators".
  */
 public final class Ops {
     public static final int MAX_THREADS = 64;
