@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -189,13 +191,35 @@ public final class BenchCommand implements Callable<Integer> {
                 Cpu.ghz(), peakGflops());
         if (!stageTimes.isEmpty()) {
             double total = stageTimes.stream().mapToDouble(Stage::ms).sum();
-            o.printf(Locale.ROOT, "where compiled-pruned's time goes (median per stage, %.2f ms in all; slowest %d):%n",
-                    total, Math.min(stages, stageTimes.size()));
+            o.printf(Locale.ROOT, "where compiled-pruned's time goes (median per stage, stages timed one after the "
+                    + "other, teacher and student too: %.2f ms in all)%n", total);
+            o.printf(Locale.ROOT, "  %-34s %8s %7s %9s %9s%n", "part", "ms", "share", "MMAC", "GFLOP/s");
+            parts(stageTimes).forEach(s -> o.printf(Locale.ROOT, "  %-34s %8.3f %6.1f%% %9.2f %9.1f%n", s.name(),
+                    s.ms(), 100 * s.ms() / total, s.macs() / 1e6, s.gflops()));
+            o.printf(Locale.ROOT, "  slowest %d stages:%n", Math.min(stages, stageTimes.size()));
             o.printf(Locale.ROOT, "  %-34s %8s %7s %9s %9s%n", "stage", "ms", "share", "MMAC", "GFLOP/s");
             stageTimes.stream().sorted(Comparator.comparingDouble(Stage::ms).reversed()).limit(stages).forEach(s ->
                     o.printf(Locale.ROOT, "  %-34s %8.3f %6.1f%% %9.2f %9.1f%n", s.name(), s.ms(),
                             100 * s.ms() / total, s.macs() / 1e6, s.gflops()));
         }
+    }
+
+    /** Stages summed by part of the network: teacher, student, discrepancy, decoder (fusion to head), the rest. */
+    static List<Stage> parts(List<Stage> stageTimes) {
+        Map<String, double[]> sums = new LinkedHashMap<>();
+        for (Stage s : stageTimes) {
+            String n = s.name();
+            String part = n.startsWith("teacher/") ? "teacher" : n.startsWith("student/") ? "student"
+                    : n.startsWith("discrepancy") ? "discrepancies"
+                    : n.startsWith("fus") || n.startsWith("decoder") || n.startsWith("head") ? "fusion and decoder"
+                    : n;
+            double[] sum = sums.computeIfAbsent(part, k -> new double[2]);
+            sum[0] += s.ms();
+            sum[1] += s.macs();
+        }
+        List<Stage> out = new ArrayList<>();
+        sums.forEach((name, sum) -> out.add(new Stage(name, sum[0], (long) sum[1])));
+        return out;
     }
 
     private ObjectNode json(ModelBundle bundle, int side, List<Timing> timings, List<Stage> stageTimes) {
@@ -224,6 +248,10 @@ public final class BenchCommand implements Callable<Integer> {
             j.put("speedup_vs_onnxruntime", ort.median() / pruned.median());
         }
         j.put("peak_gflops", peakGflops());
+        ArrayNode p = j.putArray("parts");
+        for (Stage part : parts(stageTimes)) {
+            p.addObject().put("name", part.name()).put("ms", part.ms()).put("macs", part.macs());
+        }
         ArrayNode s = j.putArray("stages");
         for (Stage stage : stageTimes) {
             s.addObject().put("name", stage.name()).put("ms", stage.ms()).put("macs", stage.macs());
