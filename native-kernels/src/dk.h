@@ -70,6 +70,10 @@ void dk_conv_rows(const dk_conv *cv, long long *kept, long long *all, long long 
 int dk_out_size(int in, int pad0, int pad1, int k, int s);
 void dk_conv_run(const dk_conv *cv, const float *in, int h, int w, const float *res, float *out, int threads);
 
+/* Single-precision GFLOP/s of register-only FMA chains on `threads` threads of the pool, best of 5 short rounds:
+ * the measured peak the benchmark reports achieved GFLOP/s against. The ISA must be supported. */
+double dk_peak_gflops(int isa, int threads);
+
 /* Runs fn(job, t) for t in [0, tasks) on up to `threads` threads (the caller's included), handing tasks out one
  * at a time so a thread slowed by other load on the machine simply takes fewer. */
 typedef void (*dk_task_fn)(void *job, int task);

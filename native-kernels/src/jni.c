@@ -80,3 +80,11 @@ JNIEXPORT jint JNICALL Java_io_dafedge_kernels_NativeKernels_run(JNIEnv *env, jc
     if (po) (*env)->ReleasePrimitiveArrayCritical(env, out, po, 0);
     return status;
 }
+
+JNIEXPORT jdouble JNICALL Java_io_dafedge_kernels_NativeKernels_peakGflops(JNIEnv *env, jclass cls, jint isa,
+                                                                         jint threads)
+{
+    (void)env;
+    (void)cls;
+    return dk_peak_gflops(isa, threads);
+}

@@ -80,6 +80,9 @@ final class NativeKernels {
      * strides, padding top, left, bottom, right, groups, activation code; clamps: an {@link Epilogue}'s four
      * bounds, or null for the activation's.
      */
+    /** GFLOP/s of register-only FMA chains on the pool's threads ({@code dk_peak_gflops}). */
+    static native double peakGflops(int isa, int threads);
+
     static native long create(int isa, int[] shape, float[] weights, float[] bias, boolean sparse,
                               float[] clamps);
 
