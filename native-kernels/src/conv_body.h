@@ -325,7 +325,9 @@ static void dw_task(void *arg, int task)
     const float *q = j->res ? j->res + row : NULL;
     if (cv->kh == 3 && cv->kw == 3) {
         const float *r[3];
-        for (int ky = 0; ky < 3; ky++) r[ky] = ky >= ky0 && ky < ky1 ? j->in + (iy0 + ky) * (long)j->w * cv->in_c : NULL;
+        for (int ky = 0; ky < 3; ky++) {
+            r[ky] = ky >= ky0 && ky < ky1 ? j->in + (iy0 + ky) * (long)j->w * cv->in_c : NULL;
+        }
         dw3_row(cv, r, ky0, ky1, j->w, xs, xe, s.xa, s.xb, o, q);
         return;
     }
@@ -425,7 +427,9 @@ static void chain_task(void *arg, int task)
                 r[ky] = c->in + iy * c->w * cin;
                 continue;
             }
-            for (; next <= iy; next++) pointwise(e, c->in + next * c->w * cin, c->w, NULL, ring + next % 3 * c->erow);
+            for (; next <= iy; next++) {
+                pointwise(e, c->in + next * c->w * cin, c->w, NULL, ring + next % 3 * c->erow);
+            }
             r[ky] = ring + iy % 3 * c->erow;
         }
         dw3_row(d, r, s.ky0, s.ky1, c->w, 0, c->wo, s.xa, s.xb, dbuf + (size_t)(y - g0) * drow, NULL);

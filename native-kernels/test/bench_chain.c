@@ -51,9 +51,11 @@ int main(int argc, char **argv)
         float *pb = random_floats(cout);
         dk_conv *e = cin ? dk_conv_create(isa, es, ew, eb, 0) : NULL, *d = dk_conv_create(isa, ds, dw, db, 0);
         dk_conv *p = dk_conv_create(isa, ps, pw, pb, 0);
-        float *in = random_floats((size_t)h * w * in_c), *res = blocks[b][5] ? random_floats((size_t)ho * wo * cout) : NULL;
+        float *in = random_floats((size_t)h * w * in_c);
+        float *res = blocks[b][5] ? random_floats((size_t)ho * wo * cout) : NULL;
         float *mid = malloc((size_t)h * w * cm * sizeof(float)), *dout = malloc((size_t)ho * wo * cm * sizeof(float));
-        float *out = malloc((size_t)ho * wo * cout * sizeof(float)), *out2 = malloc((size_t)ho * wo * cout * sizeof(float));
+        float *out = malloc((size_t)ho * wo * cout * sizeof(float));
+        float *out2 = malloc((size_t)ho * wo * cout * sizeof(float));
         for (int threads = 1; threads <= 2; threads++) {
             for (int r = 0; r < reps; r++) {
                 double t0 = now_ms();
