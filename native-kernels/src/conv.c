@@ -195,3 +195,28 @@ void dk_conv_run(const dk_conv *cv, const float *in, int h, int w, const float *
 {
     impls[cv->isa]->run(cv, in, h, w, res, out, threads);
 }
+
+static int pointwise_like(const dk_conv *cv)
+{
+    return !cv->depthwise && cv->kh == 1 && cv->kw == 1 && cv->sh == 1 && cv->sw == 1
+           && (cv->pt | cv->pl | cv->pb | cv->pr) == 0;
+}
+
+const char *dk_chain_check(const dk_conv *e, const dk_conv *d, const dk_conv *p)
+{
+    if (!d || !p) return "the depthwise and the projection are required";
+    if (e && !pointwise_like(e)) return "the expansion must be 1x1, stride 1, unpadded, not depthwise";
+    if (!d->depthwise || d->kh != 3 || d->kw != 3) return "the middle convolution must be depthwise 3x3";
+    if (d->sh < 1 || d->sh > 2 || d->sw < 1 || d->sw > 2) return "the depthwise stride must be 1 or 2";
+    if (d->pt > 1 || d->pl > 1 || d->pb > 1 || d->pr > 1) return "the depthwise padding must be 0 or 1";
+    if (!pointwise_like(p)) return "the projection must be 1x1, stride 1, unpadded, not depthwise";
+    if ((e && e->out_c != d->in_c) || p->in_c != d->out_c) return "the channels do not chain";
+    if ((e && e->isa != d->isa) || p->isa != d->isa) return "the three must use the same ISA";
+    return NULL;
+}
+
+int dk_chain_run(const dk_conv *e, const dk_conv *d, const dk_conv *p, const float *in, int h, int w,
+                 const float *res, float *out, int threads)
+{
+    return impls[d->isa]->chain(e, d, p, in, h, w, res, out, threads);
+}

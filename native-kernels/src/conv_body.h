@@ -9,6 +9,8 @@
  * same order (taps row by row, input channels in order) whatever the register block or thread split, so results
  * do not depend on the thread count. */
 
+#include <stdatomic.h>
+
 #include "dk.h"
 
 #define AI static inline __attribute__((always_inline))
@@ -169,14 +171,11 @@ static void sparse_edge(const job *j, const dk_tile *t, long iy0, int ky0, int k
     edge_at(1, j, t, iy0, ky0, ky1, x, o, q);
 }
 
-/* One task of a dense or grouped convolution, S: its weights packed sparse. */
-AI void tiles_task(const int S, void *arg, int task)
+/* Tiles [t0, t1) over the columns of span s of output row y: border pixels one at a time, the interior in
+ * register blocks. S: the weights are packed sparse. */
+AI void tiles_span(const int S, const job *j, span s, int y, int t0, int t1)
 {
-    const job *j = arg;
     const dk_conv *cv = j->cv;
-    int tc = task % j->tchunks, xc = task / j->tchunks % j->xchunks, y = task / j->tchunks / j->xchunks;
-    int t0 = tc * j->tchunk, t1 = imin(t0 + j->tchunk, cv->ntiles);
-    span s = row_span(j, y, xc);
     int xs = s.xs, xe = s.xe, xa = s.xa, xb = s.xb, ky0 = s.ky0, ky1 = s.ky1;
     long iy0 = s.iy0;
     size_t row = (size_t)y * j->wo * cv->out_c;
@@ -204,6 +203,15 @@ AI void tiles_task(const int S, void *arg, int task)
     }
 }
 
+/* One task of a dense or grouped convolution, S: its weights packed sparse. */
+AI void tiles_task(const int S, void *arg, int task)
+{
+    const job *j = arg;
+    int tc = task % j->tchunks, xc = task / j->tchunks % j->xchunks, y = task / j->tchunks / j->xchunks;
+    int t0 = tc * j->tchunk, t1 = imin(t0 + j->tchunk, j->cv->ntiles);
+    tiles_span(S, j, row_span(j, y, xc), y, t0, t1);
+}
+
 /* Dense and sparse packing get a task function each, so neither's loops share registers or code with the
  * other's: the dense one compiles exactly as it did before sparse packing existed. */
 static void dense_task(void *arg, int task) { tiles_task(0, arg, task); }
@@ -213,28 +221,75 @@ static void sparse_task(void *arg, int task) { tiles_task(1, arg, task); }
 
 #define DW_PIXELS 8
 
-/* Pixels [x0, x1) of row iy0 / sh, every tap inside the image, channels [c, c + n): a 3x3 kernel's nine weight
- * vectors stay in registers for the whole span. Called with n = DK_V as a constant for whole vectors, so the
- * partial loads and stores compile away there. */
-AI void dw3_span(const job *j, long iy0, int x0, int x1, int c, int n, float *o, const float *q)
+/* The 3x3 kernels read their input through three row pointers, r[ky] the start of the input row under kernel row
+ * ky (NULL outside the image): rows of the input image here, rows of a fused chain's scratch ring there (dk_chain),
+ * so both run the same code and sum every value in the same order. */
+
+/* Pixels [x0, x1), every tap inside the image, channels [c, c + n): the nine weight vectors stay in registers for
+ * the whole span. Called with n = DK_V as a constant for whole vectors, so the partial loads and stores compile
+ * away there. */
+AI void dw3_span(const dk_conv *cv, const float *const r[3], int x0, int x1, int c, int n, float *o, const float *q)
 {
-    const dk_conv *cv = j->cv;
     const int cin = cv->in_c, cp = cv->cpad;
     const float *wt = cv->packed + c;
     vec b = vload(wt), k[9];
 #pragma GCC unroll 9
     for (int i = 0; i < 9; i++) k[i] = vload(wt + (size_t)(i + 1) * cp);
-    const long rs = (long)j->w * cin, ps = (long)cv->sw * cin;
-    const float *a = j->in + (iy0 * j->w + (long)x0 * cv->sw - cv->pl) * cin + c;
-    for (int x = x0; x < x1; x++, a += ps) {
+    const long ps = (long)cv->sw * cin, at0 = ((long)x0 * cv->sw - cv->pl) * cin + c;
+    const float *a0 = r[0] + at0, *a1 = r[1] + at0, *a2 = r[2] + at0;
+    for (int x = x0; x < x1; x++, a0 += ps, a1 += ps, a2 += ps) {
         vec acc = b;
 #pragma GCC unroll 3
-        for (int ky = 0; ky < 3; ky++) {
+        for (int kx = 0; kx < 3; kx++) acc = vfma(load_part(a0 + kx * cin, n), k[kx], acc);
 #pragma GCC unroll 3
-            for (int kx = 0; kx < 3; kx++) acc = vfma(load_part(a + ky * rs + kx * cin, n), k[ky * 3 + kx], acc);
-        }
+        for (int kx = 0; kx < 3; kx++) acc = vfma(load_part(a1 + kx * cin, n), k[3 + kx], acc);
+#pragma GCC unroll 3
+        for (int kx = 0; kx < 3; kx++) acc = vfma(load_part(a2 + kx * cin, n), k[6 + kx], acc);
         size_t at = (size_t)x * cin + c;
         finish(o + at, acc, q ? q + at : NULL, n, cv);
+    }
+}
+
+/* One pixel, taps clipped to the image (kernel rows [ky0, ky1), columns inside width w): dw_pixel's order. */
+static void dw3_pixel(const dk_conv *cv, const float *const r[3], int ky0, int ky1, int w, int x, int c, int n,
+                      float *o, const float *q)
+{
+    const int cin = cv->in_c, cp = cv->cpad;
+    long ix0 = (long)x * cv->sw - cv->pl;
+    int kx0 = ix0 < 0 ? (int)-ix0 : 0, kx1 = (int)(w - ix0 < 3 ? w - ix0 : 3);
+    const float *wt = cv->packed + c;
+    vec acc = vload(wt);
+    for (int ky = ky0; ky < ky1; ky++) {
+        for (int kx = kx0; kx < kx1; kx++) {
+            acc = vfma(load_part(r[ky] + (ix0 + kx) * cin + c, n), vload(wt + (size_t)(1 + ky * 3 + kx) * cp), acc);
+        }
+    }
+    size_t at = (size_t)x * cin + c;
+    finish(o + at, acc, q ? q + at : NULL, n, cv);
+}
+
+/* Columns [xs, xe) of one output row of a 3x3 depthwise convolution, [xa, xb) those whose window lies inside the
+ * width w, kernel rows [ky0, ky1) inside the image; o and q point at the output row (and residual row). */
+static void dw3_row(const dk_conv *cv, const float *const r[3], int ky0, int ky1, int w, int xs, int xe, int xa,
+                    int xb, float *o, const float *q)
+{
+    const int cin = cv->in_c;
+    for (int x = xs; x < xa; x++) {
+        for (int c = 0; c < cin; c += DK_V) dw3_pixel(cv, r, ky0, ky1, w, x, c, imin(DK_V, cin - c), o, q);
+    }
+    /* a few pixels at a time, all channel vectors, then the next few: the pixels' input stays in L1 across the
+     * channel vectors while each vector's weights stay in registers across the pixels */
+    for (int x0 = xa; x0 < xb; x0 += DW_PIXELS) {
+        int x1 = imin(x0 + DW_PIXELS, xb);
+        for (int c = 0; c < cin; c += DK_V) {
+            int n = imin(DK_V, cin - c);
+            if (ky0 == 0 && ky1 == 3 && n == DK_V) dw3_span(cv, r, x0, x1, c, DK_V, o, q);
+            else if (ky0 == 0 && ky1 == 3) dw3_span(cv, r, x0, x1, c, n, o, q);
+            else for (int x = x0; x < x1; x++) dw3_pixel(cv, r, ky0, ky1, w, x, c, n, o, q);
+        }
+    }
+    for (int x = xb; x < xe; x++) {
+        for (int c = 0; c < cin; c += DK_V) dw3_pixel(cv, r, ky0, ky1, w, x, c, imin(DK_V, cin - c), o, q);
     }
 }
 
@@ -263,27 +318,20 @@ static void dw_task(void *arg, int task)
     const dk_conv *cv = j->cv;
     int xc = task % j->xchunks, y = task / j->xchunks;
     span s = row_span(j, y, xc);
-    int xs = s.xs, xe = s.xe, xa = s.xa, xb = s.xb, ky0 = s.ky0, ky1 = s.ky1;
+    int xs = s.xs, xe = s.xe, ky0 = s.ky0, ky1 = s.ky1;
     long iy0 = s.iy0;
-    int fast = ky0 == 0 && ky1 == 3 && cv->kh == 3 && cv->kw == 3;
     size_t row = (size_t)y * j->wo * cv->out_c;
     float *o = j->out + row;
     const float *q = j->res ? j->res + row : NULL;
-    for (int x = xs; x < xa; x++) {
-        for (int c = 0; c < cv->in_c; c += DK_V) dw_pixel(j, iy0, ky0, ky1, x, c, imin(DK_V, cv->in_c - c), o, q);
-    }
-    /* a few pixels at a time, all channel vectors, then the next few: the pixels' input stays in L1 across the
-     * channel vectors while each vector's weights stay in registers across the pixels */
-    for (int x0 = xa; x0 < xb; x0 += DW_PIXELS) {
-        int x1 = imin(x0 + DW_PIXELS, xb);
-        for (int c = 0; c < cv->in_c; c += DK_V) {
-            int n = imin(DK_V, cv->in_c - c);
-            if (fast && n == DK_V) dw3_span(j, iy0, x0, x1, c, DK_V, o, q);
-            else if (fast) dw3_span(j, iy0, x0, x1, c, n, o, q);
-            else for (int x = x0; x < x1; x++) dw_pixel(j, iy0, ky0, ky1, x, c, n, o, q);
+    if (cv->kh == 3 && cv->kw == 3) {
+        const float *r[3];
+        for (int ky = 0; ky < 3; ky++) {
+            r[ky] = ky >= ky0 && ky < ky1 ? j->in + (iy0 + ky) * (long)j->w * cv->in_c : NULL;
         }
+        dw3_row(cv, r, ky0, ky1, j->w, xs, xe, s.xa, s.xb, o, q);
+        return;
     }
-    for (int x = xb; x < xe; x++) {
+    for (int x = xs; x < xe; x++) {
         for (int c = 0; c < cv->in_c; c += DK_V) dw_pixel(j, iy0, ky0, ky1, x, c, imin(DK_V, cv->in_c - c), o, q);
     }
 }
@@ -321,4 +369,117 @@ static void run(const dk_conv *cv, const float *in, int h, int w, const float *r
     dk_parallel(threads, j.ho * j.xchunks * j.tchunks, fn, &j);
 }
 
-const dk_impl DK_IMPL = {DK_V, run};
+/* ---- fused inverted-residual block: expand 1x1 -> depthwise 3x3 -> project 1x1 over bands of rows ---- */
+
+/* Pixels [0, n) of a pointwise convolution (1x1, stride 1, no padding, not depthwise) as one long row, as run()
+ * treats it: in is n x in_c, out and res n x out_c. */
+static void pointwise(const dk_conv *cv, const float *in, int n, const float *res, float *out)
+{
+    job j = {cv, in, res, out, 1, n, 1, n, 1, n, 1, cv->ntiles};
+    span s = row_span(&j, 0, 0);
+    if (cv->sparse) tiles_span(1, &j, s, 0, 0, cv->ntiles);
+    else tiles_span(0, &j, s, 0, 0, cv->ntiles);
+}
+
+typedef struct {
+    const dk_conv *e, *d, *p; /* e NULL: the depthwise reads the input */
+    const float *in, *res;
+    float *out;
+    int h, w, ho, wo;
+    int band;       /* output rows per task */
+    int group;      /* depthwise output rows per call of the projection */
+    size_t erow;    /* floats per ring row: w x channels, rounded up to 64 bytes */
+    size_t scratch; /* floats of a task's scratch: three ring rows, then `group` depthwise rows */
+    atomic_int failed;
+} chain_job;
+
+/*
+ * One band of output rows [y0, y1). Per output row: the expansion rows its depthwise window needs and the band has
+ * not computed yet go into a ring of three rows (row r in slot r % 3; any three consecutive rows have distinct
+ * slots, and a window never reaches back more than two rows behind the newest), then the depthwise row, and once
+ * `group` of those are done the projection over them, straight into the output with the residual. Each stage is
+ * the same code as its convolution run alone (pointwise, dw3_row) on the same values, so the result is the same to
+ * the bit; a band recomputes the expansion rows its window shares with the band above (halo).
+ */
+static void chain_task(void *arg, int task)
+{
+    chain_job *c = arg;
+    const dk_conv *e = c->e, *d = c->d, *p = c->p;
+    float *ring = dk_scratch(c->scratch);
+    if (!ring) {
+        atomic_store(&c->failed, 1);
+        return;
+    }
+    float *dbuf = e ? ring + 3 * c->erow : ring;
+    const int cm = d->in_c, cin = e ? e->in_c : cm;
+    const size_t drow = (size_t)c->wo * cm, prow = (size_t)c->wo * p->out_c;
+    int y0 = task * c->band, y1 = imin(y0 + c->band, c->ho);
+    /* the depthwise's geometry, for its spans: interior columns, kernel rows inside the image */
+    job dj = {d, NULL, NULL, NULL, c->h, c->w, c->ho, c->wo, 1, c->wo, 1, 1};
+    long next = imax(0, y0 * d->sh - d->pt); /* the first expansion row this band has not computed */
+    int g0 = y0;                             /* first depthwise row in dbuf */
+    for (int y = y0; y < y1; y++) {
+        span s = row_span(&dj, y, 0);
+        const float *r[3] = {NULL, NULL, NULL};
+        for (int ky = s.ky0; ky < s.ky1; ky++) {
+            long iy = s.iy0 + ky;
+            if (!e) {
+                r[ky] = c->in + iy * c->w * cin;
+                continue;
+            }
+            for (; next <= iy; next++) {
+                pointwise(e, c->in + next * c->w * cin, c->w, NULL, ring + next % 3 * c->erow);
+            }
+            r[ky] = ring + iy % 3 * c->erow;
+        }
+        dw3_row(d, r, s.ky0, s.ky1, c->w, 0, c->wo, s.xa, s.xb, dbuf + (size_t)(y - g0) * drow, NULL);
+        if (y - g0 + 1 == c->group || y == y1 - 1) {
+            size_t at = (size_t)g0 * prow;
+            pointwise(p, dbuf, (y - g0 + 1) * c->wo, c->res ? c->res + at : NULL, c->out + at);
+            g0 = y + 1;
+        }
+    }
+}
+
+/* Bands per thread when several run: enough for the dynamic hand-out to balance a loaded machine, few enough that
+ * the halo rows recomputed stay a small share (a stride-1 band of b rows computes b + 2 expansion rows). */
+#define CHAIN_BANDS_PER_THREAD 2
+/* At most one expansion row in this many recomputed as halo; fewer bands than threads then means a map too small
+ * to split, which runs as three convolutions instead (below). */
+#define CHAIN_HALO_SHARE 8
+/* The projection runs over at least this many pixels per call, so narrow rows still fill its register blocks. */
+#define CHAIN_GROUP_PIXELS 48
+
+static int run_chain(const dk_conv *e, const dk_conv *d, const dk_conv *p, const float *in, int h, int w,
+                     const float *res, float *out, int threads)
+{
+    chain_job c = {e, d, p, in, res, out, h, w, dk_out_size(h, d->pt, d->pb, 3, d->sh),
+                   dk_out_size(w, d->pl, d->pr, 3, d->sw), 0, 0, 0, 0, 0};
+    int bands = 1;
+    if (threads > 1) {
+        /* expansion rows two bands share: 3 - stride (without an expansion nothing is recomputed) */
+        int halo = e ? 3 - d->sh : 0;
+        bands = imin(c.ho, CHAIN_BANDS_PER_THREAD * threads);
+        if (halo) bands = imin(bands, 1 + h / (CHAIN_HALO_SHARE * halo));
+        if (bands < threads) {
+            /* A small map: its intermediates fit the caches anyway, and split over all threads apart the three
+             * beat one band on one thread. Same code and values as the fused path, so the same bits. */
+            size_t mid = e ? ((size_t)h * w * d->in_c + 15) / 16 * 16 : 0;
+            float *x = dk_scratch(mid + (size_t)c.ho * c.wo * d->in_c);
+            if (!x) return -1;
+            if (e) run(e, in, h, w, NULL, x, threads);
+            run(d, e ? x : in, h, w, NULL, x + mid, threads);
+            run(p, x + mid, c.ho, c.wo, res, out, threads);
+            return 0;
+        }
+    }
+    c.band = (c.ho + bands - 1) / bands;
+    bands = (c.ho + c.band - 1) / c.band;
+    c.group = imin(c.band, imax(1, (CHAIN_GROUP_PIXELS + c.wo - 1) / c.wo));
+    c.erow = e ? ((size_t)w * d->in_c + 15) / 16 * 16 : 0;
+    c.scratch = 3 * c.erow + (size_t)c.group * c.wo * d->in_c;
+    dk_parallel(threads, bands, chain_task, &c);
+    return atomic_load(&c.failed) ? -1 : 0;
+}
+
+const dk_impl DK_IMPL = {DK_V, run, run_chain};

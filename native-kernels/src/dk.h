@@ -46,6 +46,9 @@ typedef struct {
     int lanes;
     /* out = act(conv(in) + bias [+ res]); in is h x w x in_c, out and res ho x wo x out_c */
     void (*run)(const dk_conv *cv, const float *in, int h, int w, const float *res, float *out, int threads);
+    /* dk_chain_run, for convolutions of this ISA */
+    int (*chain)(const dk_conv *e, const dk_conv *d, const dk_conv *p, const float *in, int h, int w,
+                 const float *res, float *out, int threads);
 } dk_impl;
 
 extern const dk_impl dk_impl_portable, dk_impl_avx2, dk_impl_avx512;
@@ -74,9 +77,27 @@ void dk_conv_run(const dk_conv *cv, const float *in, int h, int w, const float *
  * the measured peak the benchmark reports achieved GFLOP/s against. The ISA must be supported. */
 double dk_peak_gflops(int isa, int threads);
 
+/*
+ * A fused inverted-residual block: e (1x1, stride 1, no padding, dense or grouped; NULL for none), then d
+ * (depthwise 3x3, stride 1 or 2, padding 0 or 1 per side), then p (1x1 like e, residual added in its epilogue),
+ * each with its own packing and epilogue, computed over bands of output rows so that e's and d's outputs exist
+ * only as a few rows in a per-thread scratch buffer. The result equals, bit for bit, running the three one after
+ * the other. in is h x w x (e ? e : d)->in_c, out and res ho x wo x p->out_c with d's output size; out must not
+ * overlap in (it may be res). dk_chain_check first: 0 when the three chain, else what is wrong. Returns 0, or -1
+ * when a thread's scratch could not be allocated (the output is then incomplete).
+ */
+const char *dk_chain_check(const dk_conv *e, const dk_conv *d, const dk_conv *p);
+int dk_chain_run(const dk_conv *e, const dk_conv *d, const dk_conv *p, const float *in, int h, int w,
+                 const float *res, float *out, int threads);
+
 /* Runs fn(job, t) for t in [0, tasks) on up to `threads` threads (the caller's included), handing tasks out one
  * at a time so a thread slowed by other load on the machine simply takes fewer. */
 typedef void (*dk_task_fn)(void *job, int task);
 void dk_parallel(int threads, int tasks, dk_task_fn fn, void *job);
+
+/* The calling thread's scratch buffer of at least `floats` floats, 64-byte aligned, or NULL when out of memory. One
+ * per thread, kept (and grown when asked for more) for the thread's life, so it stays warm in that core's caches
+ * from call to call; its content is not kept when it grows. */
+float *dk_scratch(size_t floats);
 
 #endif

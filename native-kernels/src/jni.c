@@ -88,3 +88,32 @@ JNIEXPORT jdouble JNICALL Java_io_dafedge_kernels_NativeKernels_peakGflops(JNIEn
     (void)cls;
     return dk_peak_gflops(isa, threads);
 }
+
+/* A fused block (dk_chain_run) of three convolutions created above, expand 0 for none. Returns 0, -1 when a length
+ * does not fit the shapes, -2 when the JVM could not pin an array, -3 when the three do not chain (the Java side
+ * checks first), -4 when a thread's scratch buffer could not be allocated. */
+JNIEXPORT jint JNICALL Java_io_dafedge_kernels_NativeKernels_runChain(JNIEnv *env, jclass cls, jlong expand,
+                                                                      jlong depthwise, jlong project,
+                                                                      jfloatArray in, jint h, jint w,
+                                                                      jfloatArray res, jfloatArray out, jint threads)
+{
+    (void)cls;
+    const dk_conv *e = (const dk_conv *)(intptr_t)expand, *d = (const dk_conv *)(intptr_t)depthwise,
+                  *p = (const dk_conv *)(intptr_t)project;
+    if (dk_chain_check(e, d, p)) return -3;
+    long ho = dk_out_size(h, d->pt, d->pb, d->kh, d->sh), wo = dk_out_size(w, d->pl, d->pr, d->kw, d->sw);
+    long out_len = ho * wo * p->out_c;
+    if (h < 1 || w < 1 || ho < 1 || wo < 1 || (*env)->GetArrayLength(env, in) != (long)h * w * (e ? e : d)->in_c
+        || (*env)->GetArrayLength(env, out) != out_len || (res && (*env)->GetArrayLength(env, res) != out_len)) {
+        return -1;
+    }
+    jint status = -2;
+    float *po = (*env)->GetPrimitiveArrayCritical(env, out, NULL);
+    float *pi = (*env)->GetPrimitiveArrayCritical(env, in, NULL);
+    float *pr = res ? (*env)->GetPrimitiveArrayCritical(env, res, NULL) : NULL;
+    if (po && pi && (pr || !res)) status = dk_chain_run(e, d, p, pi, h, w, pr, po, threads) == 0 ? 0 : -4;
+    if (pr) (*env)->ReleasePrimitiveArrayCritical(env, res, pr, JNI_ABORT);
+    if (pi) (*env)->ReleasePrimitiveArrayCritical(env, in, pi, JNI_ABORT);
+    if (po) (*env)->ReleasePrimitiveArrayCritical(env, out, po, 0);
+    return status;
+}

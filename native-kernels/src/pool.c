@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "dk.h"
 
@@ -96,4 +97,43 @@ void dk_parallel(int threads, int tasks, dk_task_fn fn, void *job)
     while (atomic_load(&pending) > 0) pthread_cond_wait(&finished, &lock);
     pthread_mutex_unlock(&lock);
     pthread_mutex_unlock(&turn);
+}
+
+/* ---- per-thread scratch (dk_scratch) ---- */
+
+typedef struct {
+    size_t floats;
+    float *data;
+} scratch;
+
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void scratch_free(void *arg)
+{
+    scratch *s = arg;
+    free(s->data);
+    free(s);
+}
+
+static void scratch_init(void) { pthread_key_create(&scratch_key, scratch_free); }
+
+float *dk_scratch(size_t floats)
+{
+    pthread_once(&scratch_once, scratch_init);
+    scratch *s = pthread_getspecific(scratch_key);
+    if (!s) {
+        s = calloc(1, sizeof *s);
+        if (!s || pthread_setspecific(scratch_key, s) != 0) {
+            free(s);
+            return NULL;
+        }
+    }
+    if (s->floats < floats) {
+        free(s->data);
+        size_t bytes = (floats * sizeof(float) + 63) / 64 * 64;
+        s->data = aligned_alloc(64, bytes);
+        s->floats = s->data ? floats : 0;
+    }
+    return s->data;
 }

@@ -4,10 +4,14 @@
  * array fails here even where the Java tests' results would still match.
  * Half of them have pruned weights (zeros in 32-filter blocks per tap and input channel, 4-of-9 style patterns
  * per block, unstructured zeros, all zeros, none) and are packed sparse: their output must also equal the dense
- * packing's (skipping a zero weight changes no sum), and the rows kept must be those a direct count finds. */
+ * packing's (skipping a zero weight changes no sum), and the rows kept must be those a direct count finds.
+ * Then random fused blocks (dk_chain_run: optional expansion, depthwise 3x3 stride 1 or 2, projection, clamps,
+ * residual, sparse packing, 1 to 5 threads) must equal their three convolutions run one after the other, bit for
+ * bit. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../src/dk.h"
 
@@ -103,6 +107,82 @@ static long long kept_rows(int lanes, const int s[12], const float *wt)
     return kept;
 }
 
+static float clamp_value(void) { return rand() % 3 ? (float)(rand() % 13 - 6) / 2.0f : INFINITY; }
+
+/* A random epilogue: either the activation's or two clamps (some open), as a quantised network has them. */
+static void random_clamps(dk_conv *cv)
+{
+    if (rand() % 2) return;
+    float c[4] = {-clamp_value(), clamp_value(), -clamp_value(), clamp_value()};
+    for (int i = 0; i < 4; i += 2) {
+        if (c[i] > c[i + 1]) c[i] = c[i + 1];
+    }
+    dk_conv_set_clamps(cv, c);
+}
+
+static int check_chains(int count)
+{
+    int isas = dk_supported_isas(), runs = 0, failures = 0;
+    while (runs < count) {
+        int isa = rand() % DK_ISAS;
+        if (!(isas & (1 << isa))) continue;
+        int expand = rand() % 4 != 0, in_c = 1 + rand() % 40, cm = 1 + rand() % 70, out_c = 1 + rand() % 40;
+        if (!expand) cm = in_c;
+        /* a 1 -> 1 convolution counts as depthwise, which dk_chain_check refuses for the 1x1 stages */
+        if ((expand && in_c == 1 && cm == 1) || (cm == 1 && out_c == 1)) continue;
+        /* up to 40 rows, so that several threads get several bands (a band recomputes few halo rows) */
+        int h = 1 + rand() % 40, w = 1 + rand() % 20, threads = 1 + rand() % 5;
+        int es[12] = {in_c, cm, 1, 1, 1, 1, 0, 0, 0, 0, 1, rand() % 3};
+        int ds[12] = {cm, cm, 3, 3, 1 + rand() % 2, 1 + rand() % 2, 1, 1, 1, 1, cm, rand() % 3};
+        int ps[12] = {cm, out_c, 1, 1, 1, 1, 0, 0, 0, 0, 1, rand() % 3};
+        if (rand() % 4 == 0) {
+            for (int i = 6; i < 10; i++) ds[i] = rand() % 2;
+        }
+        int ho = dk_out_size(h, ds[6], ds[8], 3, ds[4]), wo = dk_out_size(w, ds[7], ds[9], 3, ds[5]);
+        if (ho < 1 || wo < 1) continue;
+        int esparse = rand() % 2, psparse = rand() % 2;
+        float *ew = random_floats((size_t)cm * in_c), *dw = random_floats((size_t)cm * 9);
+        float *pw = random_floats((size_t)out_c * cm);
+        if (esparse) prune(ew, cm, in_c, 1);
+        if (psparse) prune(pw, out_c, cm, 1);
+        float *eb = rand() % 2 ? random_floats(cm) : NULL, *db = random_floats(cm), *pb = random_floats(out_c);
+        dk_conv *e = expand ? dk_conv_create(isa, es, ew, eb, esparse) : NULL;
+        dk_conv *d = dk_conv_create(isa, ds, dw, db, 0), *p = dk_conv_create(isa, ps, pw, pb, psparse);
+        if (e) random_clamps(e);
+        random_clamps(d);
+        random_clamps(p);
+        size_t in_n = (size_t)h * w * in_c, out_n = (size_t)ho * wo * out_c;
+        float *in = random_floats(in_n), *res = rand() % 2 ? random_floats(out_n) : NULL;
+        float *mid = malloc((size_t)h * w * cm * sizeof *mid), *dout = malloc((size_t)ho * wo * cm * sizeof *dout);
+        float *want = malloc(out_n * sizeof *want), *got = malloc(out_n * sizeof *got);
+        if (e) dk_conv_run(e, in, h, w, NULL, mid, 1);
+        dk_conv_run(d, e ? mid : in, h, w, NULL, dout, 1);
+        dk_conv_run(p, dout, ho, wo, res, want, 1);
+        /* half the calls with a residual add it in place, into the output */
+        int in_place = res && rand() % 2;
+        if (in_place) {
+            for (size_t i = 0; i < out_n; i++) got[i] = res[i];
+        }
+        const char *wrong = dk_chain_check(e, d, p);
+        if (!wrong && dk_chain_run(e, d, p, in, h, w, in_place ? got : res, got, threads) != 0) wrong = "failed";
+        for (size_t i = 0; i < out_n && !wrong; i++) {
+            if (memcmp(&got[i], &want[i], sizeof(float)) != 0) wrong = "differs from the three run apart";
+        }
+        if (wrong && failures++ < 10) {
+            printf("chain isa %d: %s%d -> %d -> %d stride %d,%d pads %d,%d,%d,%d %dx%d, %d threads%s%s%s: %s\n",
+                   isa, e ? "" : "no expansion, ", in_c, cm, out_c, ds[4], ds[5], ds[6], ds[7], ds[8], ds[9], h, w,
+                   threads, esparse ? ", sparse expansion" : "", psparse ? ", sparse projection" : "",
+                   res ? ", residual" : "", wrong);
+        }
+        dk_conv_free(e), dk_conv_free(d), dk_conv_free(p);
+        free(ew), free(dw), free(pw), free(eb), free(db), free(pb);
+        free(in), free(res), free(mid), free(dout), free(want), free(got);
+        runs++;
+    }
+    printf("%d random fused blocks, %d wrong\n", runs, failures);
+    return failures;
+}
+
 int main(void)
 {
     srand(7);
@@ -162,5 +242,6 @@ int main(void)
         runs++;
     }
     printf("%d random convolutions (%d packed sparse), %d wrong\n", runs, sparse_runs, failures);
+    failures += check_chains(1000);
     return failures != 0;
 }

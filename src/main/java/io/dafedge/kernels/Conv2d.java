@@ -187,18 +187,32 @@ public final class Conv2d implements AutoCloseable {
         if (output == input) {
             throw new IllegalArgumentException("output must not be the input array");
         }
-        lock.readLock().lock();
+        long h = acquire();
         try {
-            if (handle == 0) {
-                throw new IllegalStateException("convolution " + shape + " is closed");
-            }
-            int status = NativeKernels.run(handle, input, height, width, residual, output, threads);
+            int status = NativeKernels.run(h, input, height, width, residual, output, threads);
             if (status != 0) {
                 throw new IllegalStateException("native convolution failed with status " + status);
             }
         } finally {
-            lock.readLock().unlock();
+            release();
         }
+    }
+
+    /**
+     * The native handle, kept valid until {@link #release()}: {@link #close()} waits for it. For {@link ConvChain},
+     * which runs borrowed convolutions in one native call.
+     */
+    long acquire() {
+        lock.readLock().lock();
+        if (handle == 0) {
+            lock.readLock().unlock();
+            throw new IllegalStateException("convolution " + shape + " is closed");
+        }
+        return handle;
+    }
+
+    void release() {
+        lock.readLock().unlock();
     }
 
     /** Values of the HWC output for an input of {@code height x width}. */

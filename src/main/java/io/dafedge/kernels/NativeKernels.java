@@ -97,4 +97,12 @@ final class NativeKernels {
     /** 0, or -1 when a length does not fit the shape, -2 when the JVM could not pin an array. */
     static native int run(long handle, float[] input, int height, int width, float[] residual, float[] output,
                           int threads);
+
+    /**
+     * A fused inverted-residual block of three convolutions from {@link #create} ({@code expand} 0 for none): 0, -1
+     * when a length does not fit the shapes, -2 when the JVM could not pin an array, -3 when the three do not chain,
+     * -4 when a thread's scratch buffer could not be allocated.
+     */
+    static native int runChain(long expand, long depthwise, long project, float[] input, int height, int width,
+                               float[] residual, float[] output, int threads);
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 import io.dafedge.kernels.Activation;
 import io.dafedge.kernels.Conv2d;
+import io.dafedge.kernels.ConvChain;
 import io.dafedge.kernels.ConvShape;
 import io.dafedge.kernels.Epilogue;
 import io.dafedge.model.ModelException;
@@ -22,11 +23,22 @@ import io.dafedge.model.ModelException;
  * a list of fused convolutions on HWC arrays. A network with any other op (pooling, affine layers) is refused with the op named; the caller falls
  * back to another runtime.
  *
+ * <p>MobileNetV2's blocks, a 1x1 expansion (optional) whose sole reader is a depthwise 3x3 whose sole reader is a 1x1
+ * projection, run as one step on a {@link ConvChain}: the wide expanded tensor then stays in cache as a few rows
+ * instead of going to memory and back, with the same results to the bit. {@link #FUSE_BLOCKS} or the compile option
+ * turns that off.
+ *
  * <p>Intermediate arrays are reused as soon as their last reader has run (same-size arrays share a slot), which
  * keeps the working set small enough to stay in the caches. Each concurrent {@link #run} takes its own set of
  * arrays from a pool, so calls from several threads are safe.
  */
 public final class CompiledNetwork implements AutoCloseable {
+    /**
+     * System property: {@code false} compiles every convolution as a step of its own instead of fusing MobileNetV2's
+     * blocks ({@link ConvChain}), for comparing the two; fusion is on unless it says {@code false}.
+     */
+    public static final String FUSE_BLOCKS = "dafedge.kernels.fuseBlocks";
+
     /**
      * Makes the native convolution of one layer; the caller picks the ISA, threads and packing. {@code epilogue} is
      * null when the shape's activation says all.
@@ -46,25 +58,36 @@ public final class CompiledNetwork implements AutoCloseable {
      * One fused step: {@code conv} reads slot {@code input} ({@code height x width x channels}) and slot
      * {@code residual} (or -1 for none) and writes slot {@code output}, its epilogue doing the clamps and the add.
      * {@code conv} is null for an activation that follows no convolution (a clip of the input image), which
-     * {@code lone} applies from {@code input} to {@code output}.
+     * {@code lone} applies from {@code input} to {@code output}. A fused block has a {@code chain}, which reads
+     * {@code input} and writes {@code output}; {@code conv} is then its projection (the convolution writing the
+     * output and adding the residual), the name its layers' names joined by {@code +}, and the MACs the chain's.
      */
     public record Step(String name, Conv2d conv, int height, int width, int channels, int input, int residual,
-                       int output, Clamp lone) {
-        /** Multiply-accumulates of the dense convolution; 0 for a lone activation. */
+                       int output, Clamp lone, ConvChain chain) {
+        /** Multiply-accumulates of the dense convolution (all of a chain's); 0 for a lone activation. */
         public long macs() {
-            return conv == null ? 0 : conv.shape().macs(height, width);
+            return chain != null ? chain.macs(height, width) : conv == null ? 0 : conv.shape().macs(height, width);
         }
 
         /** Multiply-accumulates the kernel performs: fewer than {@link #macs} when its packing skips pruned rows. */
         public long executedMacs() {
-            return conv == null ? 0 : conv.executedMacs(height, width);
+            return chain != null ? chain.executedMacs(height, width)
+                    : conv == null ? 0 : conv.executedMacs(height, width);
+        }
+
+        /** The step's convolutions in the order they run: none, one, or a chain's two or three. */
+        public List<Conv2d> convs() {
+            return chain != null ? chain.convs() : conv == null ? List.of() : List.of(conv);
         }
 
         void run(float[][] slots) {
-            if (conv == null) {
+            float[] res = residual < 0 ? null : slots[residual];
+            if (chain != null) {
+                chain.run(slots[input], height, width, res, slots[output]);
+            } else if (conv == null) {
                 lone.apply(slots[input], slots[output]);
             } else {
-                conv.run(slots[input], height, width, residual < 0 ? null : slots[residual], slots[output]);
+                conv.run(slots[input], height, width, res, slots[output]);
             }
         }
     }
@@ -125,8 +148,16 @@ public final class CompiledNetwork implements AutoCloseable {
                          Clamp second, String output) {
     }
 
+    /** Fusing blocks unless the {@link #FUSE_BLOCKS} system property says {@code false}. */
     static CompiledNetwork compile(String input, List<Layer> layers, List<String> outputs, int channels, int height,
                                    int width, ConvFactory factory) throws ModelException {
+        boolean fuse = !"false".equalsIgnoreCase(System.getProperty(FUSE_BLOCKS, "true").trim());
+        return compile(input, layers, outputs, channels, height, width, factory, fuse);
+    }
+
+    /** @param fuseBlocks run MobileNetV2's blocks as one {@link ConvChain} step each */
+    static CompiledNetwork compile(String input, List<Layer> layers, List<String> outputs, int channels, int height,
+                                   int width, ConvFactory factory, boolean fuseBlocks) throws ModelException {
         // Identity layers only rename: every name is read through its alias from here on
         Map<String, String> alias = new HashMap<>();
         for (Layer layer : layers) {
@@ -206,7 +237,65 @@ public final class CompiledNetwork implements AutoCloseable {
             }
             outNames.add(name);
         }
-        return allocate(fused, values, input, outNames, factory);
+        Map<String, Integer> reads = new HashMap<>();
+        for (Fused f : fused) {
+            reads.merge(f.input(), 1, Integer::sum);
+            if (f.residual() != null) {
+                reads.merge(f.residual(), 1, Integer::sum);
+            }
+        }
+        outNames.forEach(o -> reads.merge(o, 1, Integer::sum));
+        return allocate(fuseBlocks ? blocks(fused, reads) : singles(fused), values, input, outNames, factory);
+    }
+
+    private static List<List<Fused>> singles(List<Fused> fused) {
+        return fused.stream().map(List::of).toList();
+    }
+
+    /**
+     * Groups MobileNetV2's blocks: consecutive steps expand (optional) -> depthwise -> project where each one's output
+     * (after its fused clamps) has the next as its only reader, so the chain's intermediates need no array. The rest
+     * stay single steps.
+     */
+    private static List<List<Fused>> blocks(List<Fused> fused, Map<String, Integer> reads) {
+        List<List<Fused>> groups = new ArrayList<>();
+        for (int i = 0; i < fused.size(); ) {
+            if (i + 2 < fused.size() && pointwise(fused.get(i)) && depthwise(fused.get(i + 1))
+                    && pointwise(fused.get(i + 2)) && feeds(fused.get(i), fused.get(i + 1), reads)
+                    && feeds(fused.get(i + 1), fused.get(i + 2), reads)) {
+                groups.add(List.of(fused.get(i), fused.get(i + 1), fused.get(i + 2)));
+                i += 3;
+            } else if (i + 1 < fused.size() && depthwise(fused.get(i)) && pointwise(fused.get(i + 1))
+                    && feeds(fused.get(i), fused.get(i + 1), reads)) {
+                groups.add(List.of(fused.get(i), fused.get(i + 1)));
+                i += 2;
+            } else {
+                groups.add(List.of(fused.get(i)));
+                i++;
+            }
+        }
+        return groups;
+    }
+
+    /** {@code a}'s output goes to {@code b} alone (no residual taken in before the chain's end). */
+    private static boolean feeds(Fused a, Fused b, Map<String, Integer> reads) {
+        return a.residual() == null && b.input().equals(a.output()) && reads.get(a.output()) == 1;
+    }
+
+    /** 1x1, stride 1, unpadded, not depthwise: a chain's expansion or projection ({@link ConvChain}). */
+    private static boolean pointwise(Fused f) {
+        ConvShape s = f.shape();
+        return s != null && s.kernelHeight() == 1 && s.kernelWidth() == 1 && s.strideHeight() == 1
+                && s.strideWidth() == 1 && s.padTop() == 0 && s.padLeft() == 0 && s.padBottom() == 0
+                && s.padRight() == 0 && !(s.groups() == s.inChannels() && s.outChannels() == s.inChannels());
+    }
+
+    /** Depthwise 3x3, stride 1 or 2, padding 0 or 1: a chain's middle ({@link ConvChain}). */
+    private static boolean depthwise(Fused f) {
+        ConvShape s = f.shape();
+        return s != null && s.groups() == s.inChannels() && s.outChannels() == s.inChannels()
+                && s.kernelHeight() == 3 && s.kernelWidth() == 3 && s.strideHeight() <= 2 && s.strideWidth() <= 2
+                && Math.max(Math.max(s.padTop(), s.padLeft()), Math.max(s.padBottom(), s.padRight())) <= 1;
     }
 
     private static UnaryLayer activation(Layer layer) {
@@ -217,13 +306,18 @@ public final class CompiledNetwork implements AutoCloseable {
         return layer instanceof UnaryLayer u && u.opType().equals("Identity");
     }
 
-    /** Gives every value a slot, reusing one of the same size once its value has no reader left. */
-    private static CompiledNetwork allocate(List<Fused> fused, Map<String, Value> values, String input,
+    /**
+     * Gives every value a slot, reusing one of the same size once its value has no reader left. A group (a fused
+     * block) reads its first step's input and its last one's residual and writes its last one's output; the values
+     * between its steps get no slot.
+     */
+    private static CompiledNetwork allocate(List<List<Fused>> groups, Map<String, Value> values, String input,
                                             List<String> outputs, ConvFactory factory) {
-        for (Fused f : fused) {
-            values.get(f.input()).readers++;
-            if (f.residual() != null) {
-                values.get(f.residual()).readers++;
+        for (List<Fused> g : groups) {
+            values.get(g.get(0).input()).readers++;
+            String residual = g.get(g.size() - 1).residual();
+            if (residual != null) {
+                values.get(residual).readers++;
             }
         }
         outputs.forEach(o -> values.get(o).readers = Integer.MAX_VALUE / 2);
@@ -234,13 +328,14 @@ public final class CompiledNetwork implements AutoCloseable {
         in.readers = Integer.MAX_VALUE / 2; // the caller's array: never written
         List<Step> steps = new ArrayList<>();
         try {
-            for (Fused f : fused) {
-                Value x = values.get(f.input());
-                Value out = values.get(f.output());
+            for (List<Fused> g : groups) {
+                Fused last = g.get(g.size() - 1);
+                Value x = values.get(g.get(0).input());
+                Value out = values.get(last.output());
                 ArrayDeque<Integer> same = free.get(out.size());
                 out.slot = same == null || same.isEmpty() ? newSlot(sizes, out.size()) : same.pop();
-                Value r = f.residual() == null ? null : values.get(f.residual());
-                steps.add(step(f, factory, x, r, out));
+                Value r = last.residual() == null ? null : values.get(last.residual());
+                steps.add(g.size() == 1 ? step(last, factory, x, r, out) : chain(g, factory, x, r, out));
                 for (Value read : r == null ? List.of(x) : List.of(x, r)) {
                     if (--read.readers == 0) {
                         free.computeIfAbsent(read.size(), k -> new ArrayDeque<>()).push(read.slot);
@@ -248,7 +343,7 @@ public final class CompiledNetwork implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            steps.stream().filter(s -> s.conv() != null).forEach(s -> s.conv().close());
+            steps.forEach(s -> s.convs().forEach(Conv2d::close));
             throw e;
         }
         int[] outSlots = outputs.stream().mapToInt(o -> values.get(o).slot).toArray();
@@ -261,17 +356,40 @@ public final class CompiledNetwork implements AutoCloseable {
     /** The step of {@code f}, its clamps and residual add in the kernel's epilogue. */
     private static Step step(Fused f, ConvFactory factory, Value x, Value r, Value out) {
         if (f.layer() == null) {
-            return new Step(f.name(), null, x.height, x.width, x.channels, x.slot, -1, out.slot, f.first());
+            return new Step(f.name(), null, x.height, x.width, x.channels, x.slot, -1, out.slot, f.first(), null);
         }
+        return new Step(f.name(), conv(f, factory), x.height, x.width, x.channels, x.slot, r == null ? -1 : r.slot,
+                out.slot, null, null);
+    }
+
+    /** The step of a fused block: its two or three convolutions, each with its own epilogue, as one chain. */
+    private static Step chain(List<Fused> g, ConvFactory factory, Value x, Value r, Value out) {
+        List<Conv2d> convs = new ArrayList<>();
+        try {
+            for (Fused f : g) {
+                convs.add(conv(f, factory));
+            }
+            Conv2d expand = convs.size() == 3 ? convs.get(0) : null;
+            Conv2d depthwise = convs.get(convs.size() - 2);
+            Conv2d project = convs.get(convs.size() - 1);
+            ConvChain chain = ConvChain.of(expand, depthwise, project);
+            String name = String.join("+", g.stream().map(Fused::name).toList());
+            return new Step(name, project, x.height, x.width, x.channels, x.slot, r == null ? -1 : r.slot, out.slot,
+                    null, chain);
+        } catch (RuntimeException e) {
+            convs.forEach(Conv2d::close);
+            throw e;
+        }
+    }
+
+    private static Conv2d conv(Fused f, ConvFactory factory) {
         float inf = Float.POSITIVE_INFINITY;
         Clamp first = f.first() == null ? new Clamp(-inf, inf) : f.first();
         Clamp second = f.second() == null ? new Clamp(-inf, inf) : f.second();
         ConvLayer c = f.layer();
-        Conv2d conv = factory.create(f.shape(), c.weight().getArray().toFloatArray(),
+        return factory.create(f.shape(), c.weight().getArray().toFloatArray(),
                 c.bias() == null ? null : c.bias().getArray().toFloatArray(),
                 new Epilogue(first.lo(), first.hi(), second.lo(), second.hi()));
-        return new Step(f.name(), conv, x.height, x.width, x.channels, x.slot, r == null ? -1 : r.slot, out.slot,
-                null);
     }
 
     private static int newSlot(List<Integer> sizes, int size) {
@@ -303,6 +421,15 @@ public final class CompiledNetwork implements AutoCloseable {
 
     public List<Step> steps() {
         return steps;
+    }
+
+    /** Floats of the arrays one {@link #run} works in, the input image's excluded. */
+    public long workspaceFloats() {
+        long n = 0;
+        for (int i = 0; i < slotSizes.length; i++) {
+            n += i == inputSlot ? 0 : slotSizes[i];
+        }
+        return n;
     }
 
     /** Height, width and channels of each output, in {@link OnnxNetwork#outputNames} order. */
@@ -343,8 +470,9 @@ public final class CompiledNetwork implements AutoCloseable {
         }
     }
 
+    /** Closes every step's convolutions (a chain only borrows its block's; the network owns them). */
     @Override
     public void close() {
-        steps.stream().filter(s -> s.conv() != null).forEach(s -> s.conv().close());
+        steps.forEach(s -> s.convs().forEach(Conv2d::close));
     }
 }

@@ -151,6 +151,16 @@ public final class OnnxNetwork extends AbstractBlock {
         return CompiledNetwork.compile(input, layers, outputs, channels, height, width, factory);
     }
 
+    /**
+     * As {@link #compile(int, int, int, CompiledNetwork.ConvFactory)}, saying whether MobileNetV2's blocks run fused
+     * ({@link io.dafedge.kernels.ConvChain}; the same results to the bit) whatever the
+     * {@link CompiledNetwork#FUSE_BLOCKS} property says.
+     */
+    public CompiledNetwork compile(int channels, int height, int width, CompiledNetwork.ConvFactory factory,
+                                   boolean fuseBlocks) throws ModelException {
+        return CompiledNetwork.compile(input, layers, outputs, channels, height, width, factory, fuseBlocks);
+    }
+
     /** Inference: the outputs for an NCHW batch, computed under the batch's manager. */
     public NDList features(NDArray batch) {
         return forward(new ParameterStore(batch.getManager(), false), new NDList(batch), false);

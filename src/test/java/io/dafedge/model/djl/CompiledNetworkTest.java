@@ -85,12 +85,78 @@ class CompiledNetworkTest {
     @Test
     void activationsAndResidualsAreFusedAndArraysReused() throws Exception {
         OnnxNetwork teacher = OnnxNetwork.teacher(teacherFile, manager);
-        try (CompiledNetwork compiled = teacher.compile(3, 64, 64, KERNELS)) {
+        try (CompiledNetwork compiled = teacher.compile(3, 64, 64, KERNELS, false);
+             CompiledNetwork blocks = teacher.compile(3, 64, 64, KERNELS, true)) {
             long convLayers = compiled.steps().size();
             long fusedAdds = compiled.steps().stream().filter(s -> s.residual() >= 0).count();
             assertTrue(fusedAdds >= 5, "MobileNetV2's residual Adds are fused: " + fusedAdds);
+            assertEquals(fusedAdds, blocks.steps().stream().filter(s -> s.residual() >= 0).count(),
+                    "fused blocks keep them in the projection's epilogue");
             long slots = compiled.steps().stream().mapToInt(CompiledNetwork.Step::output).distinct().count();
             assertTrue(slots <= convLayers / 2 + 1, slots + " arrays for " + convLayers + " convolutions");
+            // fused blocks have no arrays for their expanded and depthwise tensors at all
+            assertTrue(blocks.workspaceFloats() < compiled.workspaceFloats() / 2,
+                    blocks.workspaceFloats() + " floats of arrays fused, " + compiled.workspaceFloats() + " apart");
+        }
+    }
+
+    @Test
+    void fusedBlocksGiveTheTeachersBitsOfTheConvolutionsApart() throws Exception {
+        OnnxNetwork teacher = OnnxNetwork.teacher(teacherFile, manager);
+        float[] hwc = Layout.chwToHwc(image256, 3, 256, 256);
+        try (CompiledNetwork fused = teacher.compile(3, 256, 256, KERNELS, true);
+             CompiledNetwork apart = teacher.compile(3, 256, 256, KERNELS, false)) {
+            assertChainsAndSameBits(fused, apart, hwc);
+        }
+    }
+
+    /** The student at an odd size, its 1x1 convolutions pruned in 32-filter rows and packed sparse. */
+    @Test
+    void fusedBlocksGiveAPrunedSparseStudentsBitsOfTheConvolutionsApart() throws Exception {
+        OnnxNetwork student = OnnxNetwork.student(teacherFile, 5, manager);
+        CompiledNetwork.ConvFactory pruned = (shape, w, b, e) -> {
+            if (shape.kernelHeight() == 1 && shape.kernelWidth() == 1 && shape.groups() == 1) {
+                int in = shape.inChannels();
+                for (int o = 0; o < shape.outChannels(); o++) {
+                    for (int i = 0; i < in; i++) {
+                        if (((o / 32) * 7 + i) % 3 != 0) {
+                            w[o * in + i] = 0;
+                        }
+                    }
+                }
+            }
+            return Conv2d.create(shape, w, b, Isa.selected(), 2, Packing.SPARSE, e);
+        };
+        float[] hwc = gaussian(new Random(4), 3 * 80 * 112, 1f);
+        try (CompiledNetwork fused = student.compile(3, 80, 112, pruned, true);
+             CompiledNetwork apart = student.compile(3, 80, 112, pruned, false)) {
+            assertChainsAndSameBits(fused, apart, hwc);
+            assertTrue(fused.steps().stream().mapToLong(CompiledNetwork.Step::executedMacs).sum()
+                    < fused.steps().stream().mapToLong(CompiledNetwork.Step::macs).sum());
+        }
+    }
+
+    /**
+     * MobileNetV2's blocks became chains (the first without an expansion), MACs and executed MACs are the same sums,
+     * and every output is the same to the bit.
+     */
+    private static void assertChainsAndSameBits(CompiledNetwork fused, CompiledNetwork apart, float[] hwc) {
+        List<CompiledNetwork.Step> chains = fused.steps().stream().filter(s -> s.chain() != null).toList();
+        assertTrue(chains.size() >= 5, chains.size() + " fused blocks");
+        assertTrue(chains.stream().anyMatch(s -> s.chain().expand() == null), "the first block has no expansion");
+        assertTrue(chains.stream().allMatch(s -> s.name().contains("+") && s.conv() == s.chain().project()));
+        assertTrue(apart.steps().stream().noneMatch(s -> s.chain() != null));
+        assertEquals(apart.steps().stream().mapToInt(s -> s.convs().size()).sum(),
+                fused.steps().stream().mapToInt(s -> s.convs().size()).sum(), "the same convolutions");
+        assertEquals(apart.steps().stream().mapToLong(CompiledNetwork.Step::macs).sum(),
+                fused.steps().stream().mapToLong(CompiledNetwork.Step::macs).sum());
+        assertEquals(apart.steps().stream().mapToLong(CompiledNetwork.Step::executedMacs).sum(),
+                fused.steps().stream().mapToLong(CompiledNetwork.Step::executedMacs).sum());
+        float[][] want = apart.run(hwc, null);
+        float[][] got = fused.run(hwc, null);
+        assertEquals(want.length, got.length);
+        for (int o = 0; o < want.length; o++) {
+            assertArrayEquals(want[o], got[o], "output " + o);
         }
     }
 

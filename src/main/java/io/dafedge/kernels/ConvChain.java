@@ -1,0 +1,239 @@
+package io.dafedge.kernels;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A fused inverted-residual block (MobileNetV2's): {@code project(depthwise(expand(input))) [+ residual]}, three
+ * {@link Conv2d}s run as one native call over bands of output rows, so that the expanded tensor and the depthwise
+ * output only ever exist as a few rows in a per-thread scratch buffer that stays in cache, instead of going to memory
+ * and back. Each convolution keeps its own packed weights (dense or sparse) and its own epilogue; the residual, if
+ * any, goes to the projection's. The result is the same, to the bit, as running the three one after the other.
+ * <p>
+ * The chain must be: {@code expand} 1x1, stride 1, no padding, not depthwise, or null for none (MobileNetV2's first
+ * block); {@code depthwise} depthwise 3x3, stride 1 or 2, padding 0 or 1 per side; {@code project} 1x1, stride 1, no
+ * padding, not depthwise; channels chaining, all three on the same ISA. {@link #of} checks it.
+ * <p>
+ * <b>Ownership</b>: the chain borrows the three convolutions, it does not own them. {@link #close()} does not close
+ * them, and closing one of them makes the chain's {@code run} throw {@link IllegalStateException} (a running call
+ * holds them open until it returns). The caller closes the convolutions when it no longer needs them or the chain.
+ * <p>
+ * Thread-safe like {@link Conv2d}: concurrent {@code run} calls are allowed.
+ */
+public final class ConvChain implements AutoCloseable {
+    private final Conv2d expand;
+    private final Conv2d depthwise;
+    private final Conv2d project;
+    private final int threads;
+    private volatile boolean closed;
+
+    private ConvChain(Conv2d expand, Conv2d depthwise, Conv2d project, int threads) {
+        this.expand = expand;
+        this.depthwise = depthwise;
+        this.project = project;
+        this.threads = threads;
+    }
+
+    /** With the depthwise convolution's thread count. */
+    public static ConvChain of(Conv2d expand, Conv2d depthwise, Conv2d project) {
+        return of(expand, depthwise, project, depthwise == null ? 1 : depthwise.threads());
+    }
+
+    /**
+     * @param expand    the 1x1 expansion, or null for none
+     * @param threads   threads per call, the caller's included, as for {@link Conv2d}
+     * @throws IllegalArgumentException naming what does not chain
+     */
+    public static ConvChain of(Conv2d expand, Conv2d depthwise, Conv2d project, int threads) {
+        if (depthwise == null || project == null) {
+            throw new IllegalArgumentException("the depthwise and the projection must not be null");
+        }
+        if (threads < 1 || threads > Conv2d.MAX_THREADS) {
+            throw new IllegalArgumentException("threads must be in [1, " + Conv2d.MAX_THREADS + "], got " + threads);
+        }
+        if (expand != null && !isPointwise(expand.shape())) {
+            throw new IllegalArgumentException("the expansion must be 1x1, stride 1, unpadded and not depthwise: "
+                    + expand.shape());
+        }
+        ConvShape d = depthwise.shape();
+        if (!isDepthwise(d) || d.kernelHeight() != 3 || d.kernelWidth() != 3) {
+            throw new IllegalArgumentException("the middle convolution must be depthwise 3x3: " + d);
+        }
+        if (d.strideHeight() > 2 || d.strideWidth() > 2) {
+            throw new IllegalArgumentException("the depthwise stride must be 1 or 2: " + d);
+        }
+        if (Math.max(Math.max(d.padTop(), d.padLeft()), Math.max(d.padBottom(), d.padRight())) > 1) {
+            throw new IllegalArgumentException("the depthwise padding must be 0 or 1 per side: " + d);
+        }
+        if (!isPointwise(project.shape())) {
+            throw new IllegalArgumentException("the projection must be 1x1, stride 1, unpadded and not depthwise: "
+                    + project.shape());
+        }
+        if (expand != null && expand.shape().outChannels() != d.inChannels()) {
+            throw new IllegalArgumentException("the expansion's " + expand.shape().outChannels() + " output channels "
+                    + "do not match the depthwise's " + d.inChannels());
+        }
+        if (project.shape().inChannels() != d.outChannels()) {
+            throw new IllegalArgumentException("the projection's " + project.shape().inChannels() + " input channels "
+                    + "do not match the depthwise's " + d.outChannels());
+        }
+        if ((expand != null && expand.isa() != depthwise.isa()) || project.isa() != depthwise.isa()) {
+            throw new IllegalArgumentException("the three convolutions must use the same ISA, got "
+                    + (expand == null ? "" : expand.isa().key() + ", ") + depthwise.isa().key() + ", "
+                    + project.isa().key());
+        }
+        return new ConvChain(expand, depthwise, project, threads);
+    }
+
+    /** 1x1, stride 1, no padding, and not what the native code treats as depthwise. */
+    private static boolean isPointwise(ConvShape s) {
+        return s.kernelHeight() == 1 && s.kernelWidth() == 1 && s.strideHeight() == 1 && s.strideWidth() == 1
+                && s.padTop() == 0 && s.padLeft() == 0 && s.padBottom() == 0 && s.padRight() == 0 && !isDepthwise(s);
+    }
+
+    private static boolean isDepthwise(ConvShape s) {
+        return s.groups() == s.inChannels() && s.outChannels() == s.inChannels();
+    }
+
+    /** The expansion, or null when the chain has none. */
+    public Conv2d expand() {
+        return expand;
+    }
+
+    public Conv2d depthwise() {
+        return depthwise;
+    }
+
+    public Conv2d project() {
+        return project;
+    }
+
+    /** The convolutions in the order they run (two or three). */
+    public List<Conv2d> convs() {
+        List<Conv2d> list = new ArrayList<>(3);
+        if (expand != null) {
+            list.add(expand);
+        }
+        list.add(depthwise);
+        list.add(project);
+        return Collections.unmodifiableList(list);
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    public Isa isa() {
+        return depthwise.isa();
+    }
+
+    /** Input channels: the expansion's, or the depthwise's when there is none. */
+    public int inChannels() {
+        return (expand == null ? depthwise : expand).shape().inChannels();
+    }
+
+    public int outChannels() {
+        return project.shape().outChannels();
+    }
+
+    public int outHeight(int height) {
+        return depthwise.shape().outHeight(height);
+    }
+
+    public int outWidth(int width) {
+        return depthwise.shape().outWidth(width);
+    }
+
+    /** Multiply-accumulates of the three as dense convolutions, for an input of {@code height x width}. */
+    public long macs(int height, int width) {
+        long m = depthwise.shape().macs(height, width) + project.shape().macs(outHeight(height), outWidth(width));
+        return m + (expand == null ? 0 : expand.shape().macs(height, width));
+    }
+
+    /**
+     * Multiply-accumulates the three's packings perform ({@link Conv2d#executedMacs}); the halo rows a band of the
+     * fused run recomputes are not counted.
+     */
+    public long executedMacs(int height, int width) {
+        long m = depthwise.executedMacs(height, width) + project.executedMacs(outHeight(height), outWidth(width));
+        return m + (expand == null ? 0 : expand.executedMacs(height, width));
+    }
+
+    /** Values of the HWC output for an input of {@code height x width}. */
+    public int outputLength(int height, int width) {
+        return project.outputLength(outHeight(height), outWidth(width));
+    }
+
+    /** The block on an HWC input of {@code height x width}, into a new HWC array. */
+    public float[] run(float[] input, int height, int width) {
+        return run(input, height, width, null);
+    }
+
+    /** As {@link #run(float[], int, int)}, {@code residual} (the output's shape) added in the projection's epilogue. */
+    public float[] run(float[] input, int height, int width, float[] residual) {
+        float[] output = new float[outputLength(height, width)];
+        run(input, height, width, residual, output);
+        return output;
+    }
+
+    /**
+     * Into {@code output}, which must not be {@code input}; it may be {@code residual}, which is then added to in
+     * place. {@code residual} may be null.
+     */
+    public void run(float[] input, int height, int width, float[] residual, float[] output) {
+        int outLength = outputLength(height, width);
+        long inLength = (long) height * width * inChannels();
+        if (input == null || input.length != inLength) {
+            throw new IllegalArgumentException("input: expected " + height + " x " + width + " x " + inChannels()
+                    + " = " + inLength + " values (HWC), got " + (input == null ? "null" : input.length));
+        }
+        if (output == null || output.length != outLength) {
+            throw new IllegalArgumentException("output: expected " + outLength + " values, got "
+                    + (output == null ? "null" : output.length));
+        }
+        if (residual != null && residual.length != outLength) {
+            throw new IllegalArgumentException("residual: expected " + outLength + " values, got " + residual.length);
+        }
+        if (output == input) {
+            throw new IllegalArgumentException("output must not be the input array");
+        }
+        if (closed) {
+            throw new IllegalStateException("this chain is closed");
+        }
+        // hold each convolution open for the call; a closed one throws here, after the ones acquired are released
+        List<Conv2d> held = new ArrayList<>(3);
+        try {
+            long e = 0;
+            if (expand != null) {
+                e = expand.acquire();
+                held.add(expand);
+            }
+            long d = depthwise.acquire();
+            held.add(depthwise);
+            long p = project.acquire();
+            held.add(project);
+            int status = NativeKernels.runChain(e, d, p, input, height, width, residual, output, threads);
+            if (status == -4) {
+                throw new OutOfMemoryError("no native memory for the fused block's scratch buffer");
+            }
+            if (status != 0) {
+                throw new IllegalStateException("native fused block failed with status " + status);
+            }
+        } finally {
+            held.forEach(Conv2d::release);
+        }
+    }
+
+    /** Marks the chain closed; the convolutions it borrowed stay open (the caller owns them). */
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    @Override
+    public String toString() {
+        return "ConvChain[" + (expand == null ? "" : expand + " -> ") + depthwise + " -> " + project + "], "
+                + threads + " threads";
+    }
+}
