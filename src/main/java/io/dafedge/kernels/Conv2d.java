@@ -171,11 +171,25 @@ public final class Conv2d implements AutoCloseable {
      * place. {@code residual} may be null.
      */
     public void run(float[] input, int height, int width, float[] residual, float[] output) {
-        int outLength = outputLength(height, width);
-        if (input == null || (long) height * width * shape.inChannels() != input.length) {
-            throw new IllegalArgumentException("input: expected " + height + " x " + width + " x "
-                    + shape.inChannels() + " = " + (long) height * width * shape.inChannels() + " values (HWC), got "
-                    + (input == null ? "null" : input.length));
+        checkArrays(input, height, width, shape.inChannels(), residual, output, outputLength(height, width));
+        long h = acquire();
+        try {
+            int status = NativeKernels.run(h, input, height, width, residual, output, threads);
+            if (status != 0) {
+                throw new IllegalStateException("native convolution failed with status " + status);
+            }
+        } finally {
+            release();
+        }
+    }
+
+    /** The checks every run makes before C is reached, for a convolution and for a {@link ConvChain}. */
+    static void checkArrays(float[] input, int height, int width, int inChannels, float[] residual, float[] output,
+                            int outLength) {
+        long inLength = (long) height * width * inChannels;
+        if (input == null || input.length != inLength) {
+            throw new IllegalArgumentException("input: expected " + height + " x " + width + " x " + inChannels
+                    + " = " + inLength + " values (HWC), got " + (input == null ? "null" : input.length));
         }
         if (output == null || output.length != outLength) {
             throw new IllegalArgumentException("output: expected " + outLength + " values, got "
@@ -186,15 +200,6 @@ public final class Conv2d implements AutoCloseable {
         }
         if (output == input) {
             throw new IllegalArgumentException("output must not be the input array");
-        }
-        long h = acquire();
-        try {
-            int status = NativeKernels.run(h, input, height, width, residual, output, threads);
-            if (status != 0) {
-                throw new IllegalStateException("native convolution failed with status " + status);
-            }
-        } finally {
-            release();
         }
     }
 

@@ -182,22 +182,7 @@ public final class ConvChain implements AutoCloseable {
      * place. {@code residual} may be null.
      */
     public void run(float[] input, int height, int width, float[] residual, float[] output) {
-        int outLength = outputLength(height, width);
-        long inLength = (long) height * width * inChannels();
-        if (input == null || input.length != inLength) {
-            throw new IllegalArgumentException("input: expected " + height + " x " + width + " x " + inChannels()
-                    + " = " + inLength + " values (HWC), got " + (input == null ? "null" : input.length));
-        }
-        if (output == null || output.length != outLength) {
-            throw new IllegalArgumentException("output: expected " + outLength + " values, got "
-                    + (output == null ? "null" : output.length));
-        }
-        if (residual != null && residual.length != outLength) {
-            throw new IllegalArgumentException("residual: expected " + outLength + " values, got " + residual.length);
-        }
-        if (output == input) {
-            throw new IllegalArgumentException("output must not be the input array");
-        }
+        Conv2d.checkArrays(input, height, width, inChannels(), residual, output, outputLength(height, width));
         if (closed) {
             throw new IllegalStateException("this chain is closed");
         }
