@@ -94,8 +94,10 @@ public final class TrainCommand implements Callable<Integer> {
     Normalisation normalisation;
 
     @Option(names = "--prune", paramLabel = "MAPPER", defaultValue = "none",
-            description = "DAF: prune while training: none, or rule (pattern pruning for 3x3 kernels, block-punched"
-                    + " for the others, chosen from each layer's shape) (default: ${DEFAULT-VALUE}).")
+            description = "DAF: prune while training: none; rule (each pruned layer loses --sparsity, pattern "
+                    + "pruning for 3x3 kernels, block-punched for the others, in blocks the compiled kernels skip); "
+                    + "search or auto (each layer's rate chosen by timing it on this machine's compiled kernels, "
+                    + "as many weights removed in all as rule would) (default: ${DEFAULT-VALUE}).")
     String prune;
 
     @Option(names = "--sparsity", paramLabel = "S", defaultValue = "0.75",
@@ -132,14 +134,13 @@ public final class TrainCommand implements Callable<Integer> {
         return CliExit.OK;
     }
 
-    /** The sparsity --prune asks for; the mappers that time kernels on this machine are not there yet. */
+    /** The sparsity --prune asks for. */
     private double pruneSparsity() {
         return switch (prune) {
             case "none" -> 0;
-            case "rule" -> sparsity;
-            case "auto", "search" -> throw new ParameterException(spec.commandLine(), "--prune " + prune
-                    + " needs the compiled kernels to time schemes with; use --prune rule");
-            default -> throw new ParameterException(spec.commandLine(), "--prune takes none or rule, not " + prune);
+            case "rule", "search", "auto" -> sparsity;
+            default -> throw new ParameterException(spec.commandLine(), "--prune takes none, rule, search or auto, "
+                    + "not " + prune);
         };
     }
 
@@ -163,7 +164,7 @@ public final class TrainCommand implements Callable<Integer> {
                         + " for DAF and --crop at most --size");
             }
             settings = new DafTrainer.Settings(minutes, epochs, batch, crop, Schedule.reference(learningRate), WEIGHT_DECAY,
-                    strategy, mix, normalisation, seed, threads, pruneSparsity());
+                    strategy, mix, normalisation, seed, threads, pruneSparsity(), !prune.equals("rule"));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -24,13 +24,19 @@ public final class GradualPruning {
     static final double END = 0.7;
     static final int UPDATES = 10;
 
+    private final String mapper;
     private final List<LayerScheme> schemes;
+    /** What the search measured per layer (dense and as chosen, ms), by parameter; empty for the rule mapper. */
+    private final Map<String, double[]> measured;
     private final double target;
     private final Map<String, NDArray> masks = new HashMap<>();
     private int updatesDone;
 
-    private GradualPruning(List<LayerScheme> schemes, double target) {
+    private GradualPruning(String mapper, List<LayerScheme> schemes, Map<String, double[]> measured,
+                           double target) {
+        this.mapper = mapper;
         this.schemes = List.copyOf(schemes);
+        this.measured = Map.copyOf(measured);
         this.target = target;
     }
 
@@ -47,7 +53,23 @@ public final class GradualPruning {
                 schemes.add(RuleMapper.map(name, new int[] {(int) s[0], (int) s[1], (int) s[2], (int) s[3]}, target));
             }
         });
-        return new GradualPruning(schemes, target);
+        return new GradualPruning("rule", schemes, Map.of(), target);
+    }
+
+    /**
+     * Schemes by {@link SearchMapper}, timing each of {@code candidates} (the inference's convolutions, as the
+     * compiled detector runs them) with {@code timer}; the weights removed in all are as many as the rule mapper
+     * would remove at {@code target}.
+     */
+    public static GradualPruning search(List<SearchMapper.Candidate> candidates, double target,
+                                        SearchMapper.Timer timer) {
+        List<LayerScheme> schemes = new ArrayList<>();
+        Map<String, double[]> measured = new HashMap<>();
+        for (SearchMapper.Choice c : SearchMapper.map(candidates, target, timer)) {
+            schemes.add(c.scheme());
+            measured.put(c.scheme().parameter(), new double[] {c.denseMs(), c.chosenMs()});
+        }
+        return new GradualPruning("search", schemes, measured, target);
     }
 
     public List<LayerScheme> schemes() {
@@ -87,7 +109,7 @@ public final class GradualPruning {
     /** The scheme and what it reached, per layer and in all, for the bundle's manifest. */
     public ObjectNode toJson(Map<String, Parameter> parameters) {
         ObjectNode o = ModelBundle.JSON.createObjectNode();
-        o.put("mapper", "rule");
+        o.put("mapper", mapper);
         o.put("method", "gradual magnitude, cubic ramp from " + START + " to " + END + " of the budget, "
                 + UPDATES + " mask updates, then masked fine-tuning");
         o.put("target_sparsity", target);
@@ -96,6 +118,11 @@ public final class GradualPruning {
         var layers = o.putArray("layers");
         for (LayerScheme s : schemes) {
             ObjectNode l = s.toJson();
+            double[] ms = measured.get(s.parameter());
+            if (ms != null) {
+                l.put("dense_ms", Math.round(ms[0] * 1000) / 1000.0);
+                l.put("chosen_ms", Math.round(ms[1] * 1000) / 1000.0);
+            }
             float[] w = parameters.get(s.parameter()).getArray().toFloatArray();
             long z = 0;
             for (float v : w) {

@@ -31,6 +31,7 @@ import io.dafedge.model.daf.DafNetwork;
 import io.dafedge.model.daf.Normalisation;
 import io.dafedge.model.djl.Djl;
 import io.dafedge.prune.GradualPruning;
+import io.dafedge.prune.KernelTimer;
 import io.dafedge.synth.AnomalySynthesizer;
 import io.dafedge.synth.Image;
 import io.dafedge.synth.ImageFiles;
@@ -52,7 +53,7 @@ public final class DafTrainer {
     /** What a run is asked to do. Exactly one of {@code minutes} and {@code epochs} is set. */
     public record Settings(Double minutes, Integer epochs, int batch, int crop, Schedule schedule, float weightDecay,
                            String strategy, StrategyMix mix, Normalisation normalisation, long seed, int threads,
-                           double sparsity) {
+                           double sparsity, boolean searchMapper) {
         public Settings {
             if (!(sparsity >= 0 && sparsity < 1)) {
                 throw new IllegalArgumentException("sparsity must be in [0, 1), 0 for no pruning");
@@ -179,8 +180,13 @@ public final class DafTrainer {
                 .setRescaleGrad(1f).build();
         Map<String, Parameter> parameters = network.parameters();
         // the boost heads only serve training: pruning them would cost accuracy and save no inference time
-        GradualPruning pruning = settings.sparsity() > 0
-                ? GradualPruning.rule(parameters, name -> !name.startsWith("boost"), settings.sparsity()) : null;
+        GradualPruning pruning = null;
+        if (settings.sparsity() > 0 && settings.searchMapper()) {
+            pruning = GradualPruning.search(network.pruneCandidates(pre.size()), settings.sparsity(),
+                    new KernelTimer());
+        } else if (settings.sparsity() > 0) {
+            pruning = GradualPruning.rule(parameters, name -> !name.startsWith("boost"), settings.sparsity());
+        }
         DafLoss loss = new DafLoss(settings.normalisation());
         AnomalySynthesizer synthesizer = new AnomalySynthesizer(settings.mix());
         SplittableRandom order = new SplittableRandom(settings.seed() ^ 0x5DEECE66DL);

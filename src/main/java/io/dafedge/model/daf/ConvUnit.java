@@ -83,6 +83,16 @@ final class ConvUnit {
         return factory.create(shape, w, b, null);
     }
 
+    /** The weight's parameter name and its native shape (stride 1, same padding). */
+    String weightName() {
+        return weight.getName();
+    }
+
+    ConvShape shape() {
+        long[] s = weight.getArray().getShape().getShape();
+        return ConvShape.of((int) s[1], (int) s[0], kernel).withPadding(kernel / 2);
+    }
+
     /** Multiply-accumulates for an output of {@code h x w} pixels. */
     long macs(long h, long w) {
         return weight.getArray().size() * h * w;

@@ -18,6 +18,7 @@ import ai.djl.training.ParameterStore;
 import io.dafedge.kernels.Activation;
 import io.dafedge.model.ModelException;
 import io.dafedge.model.djl.CompiledNetwork;
+import io.dafedge.prune.SearchMapper;
 import io.dafedge.model.djl.OnnxNetwork;
 import io.dafedge.model.onnx.OnnxGraphBuilder;
 import io.dafedge.model.onnx.OnnxWriter.Attribute;
@@ -335,6 +336,25 @@ public final class DafNetwork {
             throw e;
         }
         return new CompiledHead(s, convs.get(0), convs.get(1), convs.get(2), convs.get(3), convs.get(4));
+    }
+
+    /**
+     * The layers pruning may touch, as the compiled detector runs them on a {@code side x side} image: the student's
+     * convolutions, fusion and decoder (decoder 4 and the head at the size the compiled detector runs them, before
+     * the enlargement they commute with); not the boost heads, which only training uses. Names as in
+     * {@link #parameters()}.
+     */
+    public List<SearchMapper.Candidate> pruneCandidates(int side) throws ModelException {
+        List<SearchMapper.Candidate> out = new ArrayList<>();
+        for (OnnxNetwork.Convolution c : student.convolutions(side, side)) {
+            out.add(new SearchMapper.Candidate("student/" + c.weight(), c.shape(), c.height(), c.width()));
+        }
+        ConvUnit[] units = {fusion, decode16, decode8, decode4, head};
+        int[] sides = {side / 4, side / 8, side / 8, side / 4, side / 2};
+        for (int i = 0; i < units.length; i++) {
+            out.add(new SearchMapper.Candidate(units[i].weightName(), units[i].shape(), sides[i], sides[i]));
+        }
+        return out;
     }
 
     /** {@link #compile}'s result; closing it frees the native weights. */

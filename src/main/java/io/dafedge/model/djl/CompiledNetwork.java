@@ -403,13 +403,18 @@ public final class CompiledNetwork implements AutoCloseable {
     }
 
     private static ConvShape shape(ConvLayer conv, Value in) throws ModelException {
+        return shape(conv, in.height, in.width);
+    }
+
+    /** The native shape of {@code conv} on an input of {@code height x width}; refuses what the kernels lack. */
+    static ConvShape shape(ConvLayer conv, int height, int width) throws ModelException {
         long[] d = conv.dilation();
         if (d[0] != 1 || d[1] != 1) {
             throw new ModelException(conv.output() + ": dilated convolutions have no compiled kernel");
         }
         long[] k = conv.kernel();
         long[] s = conv.stride();
-        long[] p = conv.padding().resolve(in.height, in.width, k, s, d);
+        long[] p = conv.padding().resolve(height, width, k, s, d);
         long[] w = conv.weight().getArray().getShape().getShape();
         return new ConvShape((int) w[1] * conv.group(), (int) w[0], (int) k[0], (int) k[1], (int) s[0], (int) s[1],
                 (int) p[0], (int) p[1], (int) p[2], (int) p[3], conv.group(), Activation.NONE);

@@ -16,6 +16,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.dafedge.kernels.ConvShape;
 import io.dafedge.model.ModelException;
 import io.dafedge.model.onnx.InferredShapes;
 import io.dafedge.model.onnx.OnnxGraph;
@@ -159,6 +160,24 @@ public final class OnnxNetwork extends AbstractBlock {
     public CompiledNetwork compile(int channels, int height, int width, CompiledNetwork.ConvFactory factory,
                                    boolean fuseBlocks) throws ModelException {
         return CompiledNetwork.compile(input, layers, outputs, channels, height, width, factory, fuseBlocks);
+    }
+
+    /** A convolution of the network: its weight's parameter name, its native shape and the input it sees. */
+    public record Convolution(String weight, ConvShape shape, int height, int width) {
+    }
+
+    /** Every convolution, in order, for an image of {@code height x width}. */
+    public List<Convolution> convolutions(int height, int width) throws ModelException {
+        InferredShapes shapes = InferredShapes.of(graph, Map.of(input, new long[] {1, 3, height, width}));
+        List<Convolution> out = new java.util.ArrayList<>();
+        for (Layer layer : layers) {
+            if (layer instanceof ConvLayer c) {
+                long[] in = shapes.shape(c.input());
+                out.add(new Convolution(c.weight().getName(), CompiledNetwork.shape(c, (int) in[2], (int) in[3]),
+                        (int) in[2], (int) in[3]));
+            }
+        }
+        return out;
     }
 
     /** Inference: the outputs for an NCHW batch, computed under the batch's manager. */
