@@ -1,9 +1,13 @@
 package io.dafedge.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.dafedge.model.ModelBundle;
 import io.dafedge.model.OnnxTeacher;
@@ -97,7 +101,8 @@ public final class TrainCommand implements Callable<Integer> {
             description = "DAF: prune while training: none; rule (each pruned layer loses --sparsity, pattern "
                     + "pruning for 3x3 kernels, block-punched for the others, in blocks the compiled kernels skip); "
                     + "search or auto (each layer's rate chosen by timing it on this machine's compiled kernels, "
-                    + "as many weights removed in all as rule would) (default: ${DEFAULT-VALUE}).")
+                    + "as many weights removed in all as rule would); or a scheme file, JSON in the manifest's form "
+                    + "(an earlier bundle's manifest.json will do) (default: ${DEFAULT-VALUE}).")
     String prune;
 
     @Option(names = "--sparsity", paramLabel = "S", defaultValue = "0.75",
@@ -134,14 +139,30 @@ public final class TrainCommand implements Callable<Integer> {
         return CliExit.OK;
     }
 
-    /** The sparsity --prune asks for. */
-    private double pruneSparsity() {
+    /** What --prune asks for; null for none. */
+    private DafTrainer.Pruning pruning() {
         return switch (prune) {
-            case "none" -> 0;
-            case "rule", "search", "auto" -> sparsity;
-            default -> throw new ParameterException(spec.commandLine(), "--prune takes none, rule, search or auto, "
-                    + "not " + prune);
+            case "none" -> null;
+            case "rule" -> new DafTrainer.Pruning(DafTrainer.Pruning.Mapper.RULE, sparsity, null);
+            case "search", "auto" -> new DafTrainer.Pruning(DafTrainer.Pruning.Mapper.SEARCH, sparsity, null);
+            default -> new DafTrainer.Pruning(DafTrainer.Pruning.Mapper.FILE, 0, schemeFile(Path.of(prune)));
         };
+    }
+
+    private JsonNode schemeFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ParameterException(spec.commandLine(), "--prune takes none, rule, search, auto or a scheme "
+                    + "file; '" + prune + "' is none of them");
+        }
+        try {
+            JsonNode json = ModelBundle.JSON.readTree(file.toFile());
+            // a whole manifest works too: its training.pruning holds the scheme
+            JsonNode fromManifest = json.path("training").path("pruning");
+            return fromManifest.isMissingNode() ? json : fromManifest;
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), "--prune " + file + ": not readable JSON: "
+                    + e.getMessage());
+        }
     }
 
     private ModelBundle trainDaf(Path teacherFile, Preprocessing pre, List<Path> images, int threads, PrintWriter err)
@@ -164,7 +185,7 @@ public final class TrainCommand implements Callable<Integer> {
                         + " for DAF and --crop at most --size");
             }
             settings = new DafTrainer.Settings(minutes, epochs, batch, crop, Schedule.reference(learningRate), WEIGHT_DECAY,
-                    strategy, mix, normalisation, seed, threads, pruneSparsity(), !prune.equals("rule"));
+                    strategy, mix, normalisation, seed, threads, pruning());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

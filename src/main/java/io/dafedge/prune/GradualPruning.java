@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import ai.djl.ndarray.NDArray;
@@ -54,6 +55,35 @@ public final class GradualPruning {
             }
         });
         return new GradualPruning("rule", schemes, Map.of(), target);
+    }
+
+    /**
+     * The schemes of a file in the manifest's form ({@code training.pruning} of an earlier bundle, or its
+     * {@code layers} alone): each listed layer as given, every other convolution weight dense. A layer the network
+     * lacks, or a scheme that does not fit its weight, is refused.
+     */
+    public static GradualPruning fromScheme(JsonNode scheme, Map<String, Parameter> parameters) {
+        JsonNode layers = scheme.isArray() ? scheme : scheme.path("layers");
+        if (!layers.isArray() || layers.isEmpty()) {
+            throw new IllegalArgumentException("a scheme file needs a non-empty \"layers\" list");
+        }
+        List<LayerScheme> schemes = new ArrayList<>();
+        long total = 0;
+        double removed = 0;
+        for (JsonNode l : layers) {
+            String name = l.path("parameter").asText();
+            Parameter p = parameters.get(name);
+            if (p == null || p.getArray().getShape().dimension() != 4) {
+                throw new IllegalArgumentException("the scheme names '" + name + "', which is not a convolution "
+                        + "weight of this network");
+            }
+            long[] s = p.getArray().getShape().getShape();
+            LayerScheme layer = LayerScheme.fromJson(l, new int[] {(int) s[0], (int) s[1], (int) s[2], (int) s[3]});
+            schemes.add(layer);
+            total += layer.weights();
+            removed += layer.weights() * SearchMapper.expectedSparsity(layer);
+        }
+        return new GradualPruning("file", schemes, Map.of(), total == 0 ? 0 : removed / total);
     }
 
     /**

@@ -1,7 +1,9 @@
 package io.dafedge.prune;
 
 import java.util.Arrays;
+import java.util.Locale;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.dafedge.model.ModelBundle;
@@ -55,10 +57,44 @@ public record LayerScheme(String parameter, int[] shape, Kind kind, int blockFil
         o.put("scheme", kind.name().toLowerCase());
         if (kind != Kind.DENSE) {
             o.put("block", blockFilters + "x" + blockChannels);
-        }
-        if (kind != Kind.DENSE) {
             o.put(kind == Kind.PATTERN ? "connectivity_rate" : "block_rate", rate);
         }
         return o;
+    }
+
+    /**
+     * A layer's scheme as {@link #toJson} writes it (a bundle manifest's {@code training.pruning.layers} entry), for
+     * the weight of {@code shape}; refuses a scheme that does not fit it.
+     */
+    static LayerScheme fromJson(JsonNode o, int[] shape) {
+        String parameter = o.path("parameter").asText();
+        Kind kind;
+        try {
+            kind = Kind.valueOf(o.path("scheme").asText().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(parameter + ": scheme '" + o.path("scheme").asText()
+                    + "' is not dense, pattern or block");
+        }
+        if (kind == Kind.DENSE) {
+            return new LayerScheme(parameter, shape, kind, 0, 0, 0);
+        }
+        String[] block = o.path("block").asText().split("x");
+        double rate = o.path(kind == Kind.PATTERN ? "connectivity_rate" : "block_rate").asDouble(-1);
+        if (block.length != 2 || !(rate >= 0 && rate < 1)) {
+            throw new IllegalArgumentException(parameter + ": needs a block like \"32x1\" and a rate in [0, 1)");
+        }
+        int filters;
+        int channels;
+        try {
+            filters = Integer.parseInt(block[0]);
+            channels = Integer.parseInt(block[1]);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(parameter + ": block '" + o.path("block").asText() + "' is not FxC");
+        }
+        if (filters < 1 || channels < 1 || (kind == Kind.PATTERN && (shape[2] != 3 || shape[3] != 3))) {
+            throw new IllegalArgumentException(parameter + ": a " + kind + " scheme does not fit a "
+                    + Arrays.toString(shape) + " weight");
+        }
+        return new LayerScheme(parameter, shape, kind, filters, channels, rate);
     }
 }

@@ -19,6 +19,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dafedge.model.FeatureMap;
 import io.dafedge.model.ModelBundle;
@@ -51,13 +52,26 @@ import io.dafedge.synth.StrategyMix;
  */
 public final class DafTrainer {
     /** What a run is asked to do. Exactly one of {@code minutes} and {@code epochs} is set. */
+    /**
+     * How to prune while training: by the rule or the search mapper to {@code sparsity}, or as a scheme file says
+     * ({@code scheme}, the manifest's form).
+     */
+    public record Pruning(Mapper mapper, double sparsity, JsonNode scheme) {
+        public enum Mapper { RULE, SEARCH, FILE }
+
+        public Pruning {
+            if (mapper == Mapper.FILE ? scheme == null : !(sparsity > 0 && sparsity < 1)) {
+                throw new IllegalArgumentException(mapper == Mapper.FILE ? "a scheme file's content is needed"
+                        : "sparsity must be in (0, 1), got " + sparsity);
+            }
+        }
+    }
+
+    /** {@code pruning} null: no pruning. */
     public record Settings(Double minutes, Integer epochs, int batch, int crop, Schedule schedule, float weightDecay,
                            String strategy, StrategyMix mix, Normalisation normalisation, long seed, int threads,
-                           double sparsity, boolean searchMapper) {
+                           Pruning pruning) {
         public Settings {
-            if (!(sparsity >= 0 && sparsity < 1)) {
-                throw new IllegalArgumentException("sparsity must be in [0, 1), 0 for no pruning");
-            }
             if (crop != 0 && (crop < MIN_SIDE || crop % 16 != 0)) {
                 throw new IllegalArgumentException("crop must be 0 (whole image) or a multiple of 16 of at least "
                         + MIN_SIDE);
@@ -180,13 +194,13 @@ public final class DafTrainer {
                 .setRescaleGrad(1f).build();
         Map<String, Parameter> parameters = network.parameters();
         // the boost heads only serve training: pruning them would cost accuracy and save no inference time
-        GradualPruning pruning = null;
-        if (settings.sparsity() > 0 && settings.searchMapper()) {
-            pruning = GradualPruning.search(network.pruneCandidates(pre.size()), settings.sparsity(),
+        GradualPruning pruning = settings.pruning() == null ? null : switch (settings.pruning().mapper()) {
+            case RULE -> GradualPruning.rule(parameters, name -> !name.startsWith("boost"),
+                    settings.pruning().sparsity());
+            case SEARCH -> GradualPruning.search(network.pruneCandidates(pre.size()), settings.pruning().sparsity(),
                     new KernelTimer());
-        } else if (settings.sparsity() > 0) {
-            pruning = GradualPruning.rule(parameters, name -> !name.startsWith("boost"), settings.sparsity());
-        }
+            case FILE -> GradualPruning.fromScheme(settings.pruning().scheme(), parameters);
+        };
         DafLoss loss = new DafLoss(settings.normalisation());
         AnomalySynthesizer synthesizer = new AnomalySynthesizer(settings.mix());
         SplittableRandom order = new SplittableRandom(settings.seed() ^ 0x5DEECE66DL);

@@ -1,6 +1,7 @@
 package io.dafedge.prune;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
@@ -9,11 +10,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import io.dafedge.model.ModelBundle;
 import io.dafedge.model.djl.Djl;
 
 class GradualPruningTest {
@@ -80,6 +83,40 @@ class GradualPruningTest {
             assertEquals("block", json.get("layers").get(1).get("scheme").asText());
             assertEquals("32x1", json.get("layers").get(1).get("block").asText());
             assertEquals(0.75, json.get("sparsity").asDouble(), 1e-3);
+        }
+    }
+
+    @Test
+    void aSchemeFileInTheManifestsFormGivesTheSameSchemesBackAndRefusesStrangers() {
+        try (NDManager m = Djl.newManager()) {
+            Map<String, Parameter> params = new LinkedHashMap<>();
+            params.put("conv3", parameter(m, "conv3", Parameter.Type.WEIGHT, new Shape(32, 48, 3, 3), 1));
+            params.put("conv1", parameter(m, "conv1", Parameter.Type.WEIGHT, new Shape(96, 144, 1, 1), 2));
+            params.put("dw", parameter(m, "dw", Parameter.Type.WEIGHT, new Shape(96, 1, 3, 3), 3));
+            GradualPruning rule = GradualPruning.rule(params, name -> true, 0.7);
+            JsonNode manifestForm = rule.toJson(params);
+            GradualPruning file = GradualPruning.fromScheme(manifestForm, params);
+            assertEquals(rule.schemes().size(), file.schemes().size());
+            for (int i = 0; i < rule.schemes().size(); i++) {
+                LayerScheme a = rule.schemes().get(i);
+                LayerScheme b = file.schemes().get(i);
+                assertEquals(a.parameter(), b.parameter());
+                assertEquals(a.kind(), b.kind());
+                assertEquals(a.blockFilters(), b.blockFilters());
+                assertEquals(a.rate(), b.rate(), 1e-12);
+            }
+            assertEquals("file", file.toJson(params).get("mapper").asText());
+
+            ObjectNode stranger = ModelBundle.JSON.createObjectNode();
+            stranger.putArray("layers").addObject().put("parameter", "nope").put("scheme", "dense");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> GradualPruning.fromScheme(stranger, params));
+            assertTrue(e.getMessage().contains("'nope'"), e.getMessage());
+            ObjectNode misfit = ModelBundle.JSON.createObjectNode();
+            misfit.putArray("layers").addObject().put("parameter", "conv1").put("scheme", "pattern")
+                    .put("block", "32x1").put("connectivity_rate", 0.2);
+            assertThrows(IllegalArgumentException.class, () -> GradualPruning.fromScheme(misfit, params),
+                    "a 3x3 pattern on a 1x1 weight");
         }
     }
 }
