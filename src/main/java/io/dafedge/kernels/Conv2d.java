@@ -101,7 +101,7 @@ public final class Conv2d implements AutoCloseable {
             throw new IllegalArgumentException("an epilogue replaces the activation: the shape's must be NONE, not "
                     + shape.activation());
         }
-        Packing used = isDepthwise(shape) ? Packing.DENSE : packing;
+        Packing used = shape.isDepthwise() ? Packing.DENSE : packing;
         long handle = NativeKernels.create(isa.ordinal(), shape.toArray(), weights, bias, used == Packing.SPARSE,
                 epilogue == null ? null : epilogue.toArray());
         if (handle == 0) {
@@ -110,10 +110,6 @@ public final class Conv2d implements AutoCloseable {
         return new Conv2d(shape, isa, threads, used, handle);
     }
 
-    /** As the native code decides: each output channel from its own input channel. */
-    private static boolean isDepthwise(ConvShape s) {
-        return s.groups() == s.inChannels() && s.outChannels() == s.inChannels();
-    }
 
     public ConvShape shape() {
         return shape;

@@ -57,7 +57,7 @@ public final class ConvChain implements AutoCloseable {
                     + expand.shape());
         }
         ConvShape d = depthwise.shape();
-        if (!isDepthwise(d) || d.kernelHeight() != 3 || d.kernelWidth() != 3) {
+        if (!d.isDepthwise() || d.kernelHeight() != 3 || d.kernelWidth() != 3) {
             throw new IllegalArgumentException("the middle convolution must be depthwise 3x3: " + d);
         }
         if (d.strideHeight() > 2 || d.strideWidth() > 2) {
@@ -89,12 +89,9 @@ public final class ConvChain implements AutoCloseable {
     /** 1x1, stride 1, no padding, and not what the native code treats as depthwise. */
     private static boolean isPointwise(ConvShape s) {
         return s.kernelHeight() == 1 && s.kernelWidth() == 1 && s.strideHeight() == 1 && s.strideWidth() == 1
-                && s.padTop() == 0 && s.padLeft() == 0 && s.padBottom() == 0 && s.padRight() == 0 && !isDepthwise(s);
+                && s.padTop() == 0 && s.padLeft() == 0 && s.padBottom() == 0 && s.padRight() == 0 && !s.isDepthwise();
     }
 
-    private static boolean isDepthwise(ConvShape s) {
-        return s.groups() == s.inChannels() && s.outChannels() == s.inChannels();
-    }
 
     /** The expansion, or null when the chain has none. */
     public Conv2d expand() {

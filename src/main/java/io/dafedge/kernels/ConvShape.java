@@ -80,6 +80,11 @@ public record ConvShape(int inChannels, int outChannels, int kernelHeight, int k
     }
 
     /** Weights in PyTorch's OIHW layout: out channels x (in channels / groups) x kernel height x kernel width. */
+    /** As the native code decides: each output channel from its own input channel. */
+    public boolean isDepthwise() {
+        return groups == inChannels && outChannels == inChannels;
+    }
+
     public int weightCount() {
         return outChannels * (inChannels / groups) * kernelHeight * kernelWidth;
     }
