@@ -38,6 +38,28 @@ class ImageFilesTest {
     }
 
     @Test
+    void encodedPngsReadBackInAnIndependentDecoderToo() throws Exception {
+        java.util.Random random = new java.util.Random(5);
+        // noise does not compress: the deflate buffer has to grow
+        Image noise = new Image(61, 47, 3);
+        random.nextBytes(noise.data);
+        for (Image img : new Image[] {noise, TestImages.surface(1, 1, 3, 2), TestImages.surface(256, 256, 3, 3)}) {
+            java.awt.image.BufferedImage decoded = javax.imageio.ImageIO.read(
+                    new java.io.ByteArrayInputStream(ImageFiles.encodePng(img)));
+            assertEquals(img.width, decoded.getWidth());
+            assertEquals(img.height, decoded.getHeight());
+            for (int y = 0; y < img.height; y++) {
+                for (int x = 0; x < img.width; x++) {
+                    int rgb = decoded.getRGB(x, y);
+                    assertEquals(img.get(x, y, 0), (rgb >> 16) & 0xFF);
+                    assertEquals(img.get(x, y, 1), (rgb >> 8) & 0xFF);
+                    assertEquals(img.get(x, y, 2), rgb & 0xFF);
+                }
+            }
+        }
+    }
+
+    @Test
     void readsColourAsRgbNotOpenCvsBgr() throws Exception {
         Mat bgr = new Mat(20, 20, CvType.CV_8UC3, new Scalar(10, 20, 200)); // B=10 G=20 R=200
         Path f = dir.resolve("red.bmp");
