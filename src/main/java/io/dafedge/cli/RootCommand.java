@@ -8,7 +8,8 @@ import picocli.CommandLine.Mixin;
 @Command(name = "daf-edge", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Defect-inspection appliance: DAF anomaly detection at the factory edge.%n"
                 + "With no subcommand, runs the appliance (same as 'serve').",
-        subcommands = {ServeCommand.class, SynthCommand.class, TrainCommand.class, EvalCommand.class,
+        subcommands = {ServeCommand.class, SynthCommand.class, TrainCommand.class, PruneTeacherCommand.class,
+                EvalCommand.class,
                 BenchCommand.class, ExportCommand.class})
 public final class RootCommand implements Callable<Integer> {
     @Mixin

@@ -58,6 +58,11 @@ public final class OnnxNetwork extends AbstractBlock {
         return fromFile(onnx, new TeacherWeights(), manager);
     }
 
+    /** The teacher file's feature pyramid with the file's weights, trainable: the start of a pruned teacher. */
+    public static OnnxNetwork trainableTeacher(Path onnx, NDManager manager) throws ModelException {
+        return fromFile(onnx, new TeacherWeights(true), manager);
+    }
+
     /** The same structure as {@link #teacher(Path, NDManager)}, randomly initialised from {@code seed}, trainable. */
     public static OnnxNetwork student(Path onnx, long seed, NDManager manager) throws ModelException {
         return fromFile(onnx, new StudentWeights(seed), manager);
