@@ -136,14 +136,18 @@ JNIEXPORT jint JNICALL Java_io_dafedge_kernels_Ops_nGaussianBlur(JNIEnv *env, jc
     WITH_IN_OUT(in, out, dk_gaussian_blur(isa, pi, w, h, sigma, po, threads));
 }
 
-/* NaN when the array cannot be used (Java has checked it can) */
+/* The mean, or an IllegalStateException when the array cannot be used (Java has checked it can, so only a JVM
+ * that cannot pin it gets here): a NaN would read as a score. */
 JNIEXPORT jfloat JNICALL Java_io_dafedge_kernels_Ops_nTopKMean(JNIEnv *env, jclass cls, jfloatArray x, jint n,
                                                                 jint k)
 {
     UNUSED;
-    if (n < 1 || k < 1 || !fits(env, x, n)) return NAN;
-    float *p = pin(env, x);
-    if (!p) return NAN;
+    float *p = n >= 1 && k >= 1 && fits(env, x, n) ? pin(env, x) : NULL;
+    if (!p) {
+        jclass ise = (*env)->FindClass(env, "java/lang/IllegalStateException");
+        if (ise) (*env)->ThrowNew(env, ise, "top-k mean: the JVM could not pin the array");
+        return NAN;
+    }
     float mean = dk_top_k_mean(p, n, k);
     unpin(env, x, p, 0);
     return mean;
