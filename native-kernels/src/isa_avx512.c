@@ -1,20 +1,8 @@
 /* The kernels for AVX-512F: 16 lanes; 32 vector registers hold 12 pixels x 2 vectors of accumulators. */
-#include <immintrin.h>
+#include "vec_avx512.h"
 
-typedef __m512 vec;
-#define DK_V 16
+#define DK_V VEC_LANES
 #define DK_RMAX 12
 #define DK_IMPL dk_impl_avx512
-
-static inline __mmask16 first(int n) { return (__mmask16)((1u << n) - 1); }
-static inline vec vload(const float *p) { return _mm512_loadu_ps(p); }
-static inline vec vload_n(const float *p, int n) { return _mm512_maskz_loadu_ps(first(n), p); }
-static inline void vstore(float *p, vec v) { _mm512_storeu_ps(p, v); }
-static inline void vstore_n(float *p, vec v, int n) { _mm512_mask_storeu_ps(p, first(n), v); }
-static inline vec vset1(float x) { return _mm512_set1_ps(x); }
-static inline vec vfma(vec a, vec b, vec c) { return _mm512_fmadd_ps(a, b, c); }
-static inline vec vadd(vec a, vec b) { return _mm512_add_ps(a, b); }
-static inline vec vmax(vec a, vec b) { return _mm512_max_ps(a, b); }
-static inline vec vmin(vec a, vec b) { return _mm512_min_ps(a, b); }
 
 #include "conv_body.h"
