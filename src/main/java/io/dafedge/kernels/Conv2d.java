@@ -12,7 +12,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * worker threads); {@code run} after {@code close} throws {@link IllegalStateException}. During a call the JVM's
  * arrays are pinned, which holds off garbage collection for that long (a few milliseconds).
  */
-public final class Conv2d implements AutoCloseable {
+public final class Conv2d implements HwcOperator, AutoCloseable {
     /** Threads per call unless told otherwise: the appliance's two cores. */
     public static final int DEFAULT_THREADS = 2;
     /** More would only oversubscribe any machine the appliance runs on. */
@@ -110,7 +110,6 @@ public final class Conv2d implements AutoCloseable {
         return new Conv2d(shape, isa, threads, used, handle);
     }
 
-
     public ConvShape shape() {
         return shape;
     }
@@ -150,22 +149,7 @@ public final class Conv2d implements AutoCloseable {
         return Math.multiplyExact((long) shape.outHeight(height) * shape.outWidth(width), macsPerPixel);
     }
 
-    /** The convolution of an HWC input of {@code height x width}, into a new HWC array. */
-    public float[] run(float[] input, int height, int width) {
-        return run(input, height, width, null);
-    }
-
-    /** As {@link #run(float[], int, int)}, with {@code residual} (the output's shape) added before the activation. */
-    public float[] run(float[] input, int height, int width, float[] residual) {
-        float[] output = new float[outputLength(height, width)];
-        run(input, height, width, residual, output);
-        return output;
-    }
-
-    /**
-     * Into {@code output}, which must not be {@code input}; it may be {@code residual}, which is then added to in
-     * place. {@code residual} may be null.
-     */
+    @Override
     public void run(float[] input, int height, int width, float[] residual, float[] output) {
         checkArrays(input, height, width, shape.inChannels(), residual, output, outputLength(height, width));
         long h = acquire();
@@ -216,7 +200,7 @@ public final class Conv2d implements AutoCloseable {
         lock.readLock().unlock();
     }
 
-    /** Values of the HWC output for an input of {@code height x width}. */
+    @Override
     public int outputLength(int height, int width) {
         long n = (long) shape.outHeight(height) * shape.outWidth(width) * shape.outChannels();
         if (n > Integer.MAX_VALUE) {

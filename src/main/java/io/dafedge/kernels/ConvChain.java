@@ -21,7 +21,7 @@ import java.util.List;
  * <p>
  * Thread-safe like {@link Conv2d}: concurrent {@code run} calls are allowed.
  */
-public final class ConvChain implements AutoCloseable {
+public final class ConvChain implements HwcOperator, AutoCloseable {
     private final Conv2d expand;
     private final Conv2d depthwise;
     private final Conv2d project;
@@ -92,7 +92,6 @@ public final class ConvChain implements AutoCloseable {
                 && s.padTop() == 0 && s.padLeft() == 0 && s.padBottom() == 0 && s.padRight() == 0 && !s.isDepthwise();
     }
 
-
     /** The expansion, or null when the chain has none. */
     public Conv2d expand() {
         return expand;
@@ -157,27 +156,12 @@ public final class ConvChain implements AutoCloseable {
         return m + (expand == null ? 0 : expand.executedMacs(height, width));
     }
 
-    /** Values of the HWC output for an input of {@code height x width}. */
+    @Override
     public int outputLength(int height, int width) {
         return project.outputLength(outHeight(height), outWidth(width));
     }
 
-    /** The block on an HWC input of {@code height x width}, into a new HWC array. */
-    public float[] run(float[] input, int height, int width) {
-        return run(input, height, width, null);
-    }
-
-    /** As {@link #run(float[], int, int)}, {@code residual} (the output's shape) added in the projection's epilogue. */
-    public float[] run(float[] input, int height, int width, float[] residual) {
-        float[] output = new float[outputLength(height, width)];
-        run(input, height, width, residual, output);
-        return output;
-    }
-
-    /**
-     * Into {@code output}, which must not be {@code input}; it may be {@code residual}, which is then added to in
-     * place. {@code residual} may be null.
-     */
+    @Override
     public void run(float[] input, int height, int width, float[] residual, float[] output) {
         Conv2d.checkArrays(input, height, width, inChannels(), residual, output, outputLength(height, width));
         if (closed) {

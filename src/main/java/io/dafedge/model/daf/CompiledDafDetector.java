@@ -1,5 +1,6 @@
 package io.dafedge.model.daf;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -315,11 +316,11 @@ public final class CompiledDafDetector implements Detector {
                 }
             }
         }
-        int[] sides = {side / 4, side / 8, side / 8, side / 4, side / 2};
-        Conv2d[] head = {net.fusion(), net.decode16(), net.decode8(), net.decode4(), net.head()};
-        for (int i = 0; i < head.length; i++) {
-            dense += head[i].shape().macs(sides[i], sides[i]);
-            executed += head[i].executedMacs(sides[i], sides[i]);
+        int[] sides = DafNetwork.compiledHeadSides(side);
+        List<Conv2d> head = net.convs();
+        for (int i = 0; i < head.size(); i++) {
+            dense += head.get(i).shape().macs(sides[i], sides[i]);
+            executed += head.get(i).executedMacs(sides[i], sides[i]);
         }
         return new long[] {dense, executed};
     }

@@ -350,21 +350,34 @@ public final class DafNetwork {
             out.add(new SearchMapper.Candidate("student/" + c.weight(), c.shape(), c.height(), c.width()));
         }
         ConvUnit[] units = {fusion, decode16, decode8, decode4, head};
-        int[] sides = {side / 4, side / 8, side / 8, side / 4, side / 2};
+        int[] sides = compiledHeadSides(side);
         for (int i = 0; i < units.length; i++) {
             out.add(new SearchMapper.Candidate(units[i].weightName(), units[i].shape(), sides[i], sides[i]));
         }
         return out;
     }
 
+    /**
+     * The input side of fusion, decoders 16, 8 and 4 and the head as the compiled detector runs them: decoder 4 and
+     * the head before the enlargement they commute with, so at half the side {@link #forward} gives them.
+     */
+    static int[] compiledHeadSides(int side) {
+        return new int[] {side / 4, side / 8, side / 8, side / 4, side / 2};
+    }
+
     /** {@link #compile}'s result; closing it frees the native weights. */
     record CompiledHead(CompiledNetwork student, io.dafedge.kernels.Conv2d fusion, io.dafedge.kernels.Conv2d decode16,
                         io.dafedge.kernels.Conv2d decode8, io.dafedge.kernels.Conv2d decode4,
                         io.dafedge.kernels.Conv2d head) implements AutoCloseable {
+        /** Fusion, decoders 16, 8, 4 and the head, in the order of {@link #compiledHeadSides}. */
+        List<io.dafedge.kernels.Conv2d> convs() {
+            return List.of(fusion, decode16, decode8, decode4, head);
+        }
+
         @Override
         public void close() {
             student.close();
-            List.of(fusion, decode16, decode8, decode4, head).forEach(io.dafedge.kernels.Conv2d::close);
+            convs().forEach(io.dafedge.kernels.Conv2d::close);
         }
     }
 
