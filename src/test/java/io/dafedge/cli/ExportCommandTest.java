@@ -40,7 +40,7 @@ class ExportCommandTest {
     void dafBundle() throws Exception {
         Path shared = TestImages.shared();
         assumeTrue(shared != null, "../shared not present");
-        Path teacherFile = shared.resolve("models/mobilenetv2-float-from-int8_feat.onnx");
+        Path teacherFile = TestImages.teacher();
         bundle = tmp.resolve("daf");
         try (NDManager m = Djl.newManager(); OnnxTeacher teacher = OnnxTeacher.open(teacherFile, 1)) {
             DafBundle.write(DafNetwork.create(teacherFile, Normalisation.MIN_MAX, 1, m), teacher,

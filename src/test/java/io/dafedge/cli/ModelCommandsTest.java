@@ -29,7 +29,7 @@ class ModelCommandsTest {
     void setUp() throws Exception {
         Path shared = TestImages.shared();
         assumeTrue(shared != null, "../shared not present");
-        teacher = shared.resolve("models/mobilenetv2-float-from-int8_feat.onnx");
+        teacher = TestImages.teacher();
         data = tmp.resolve("flange");
         DemoDatasetWriter.write(data, DemoProduct.FLANGE, 16, 4, 128);
     }

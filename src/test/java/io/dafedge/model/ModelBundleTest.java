@@ -23,7 +23,7 @@ class ModelBundleTest {
     static Path teacherFile() {
         Path shared = TestImages.shared();
         assumeTrue(shared != null, "../shared not present");
-        return shared.resolve("models/mobilenetv2-float-from-int8_feat.onnx");
+        return TestImages.teacher();
     }
 
     @Test

@@ -68,7 +68,7 @@ class EvaluationTest {
     private ModelBundle bundle() throws Exception {
         Path shared = TestImages.shared();
         assumeTrue(shared != null, "../shared not present");
-        try (OnnxTeacher t = OnnxTeacher.open(shared.resolve("models/mobilenetv2-float-from-int8_feat.onnx"), 1)) {
+        try (OnnxTeacher t = OnnxTeacher.open(TestImages.teacher(), 1)) {
             return ModelBundle.builder("grey-deviation", Preprocessing.imagenet(SIZE), t).writeTo(tmp.resolve("bundle"));
         }
     }

@@ -30,7 +30,7 @@ class TeacherPrunerTest {
     void writesAPrunedTeacherOnnxRuntimeOpensAndOurReaderSeesPruned() throws Exception {
         Path shared = TestImages.shared();
         assumeTrue(shared != null, "../shared not present");
-        Path teacherFile = shared.resolve("models/mobilenetv2-float-from-int8_feat.onnx");
+        Path teacherFile = TestImages.teacher();
         List<Path> images = MvtecCategory.trainImages(shared.resolve("datasets/magnetic-tile")).subList(0, 16);
         Path out = tmp.resolve("pruned.onnx");
         Preprocessing pre = Preprocessing.imagenet(64);

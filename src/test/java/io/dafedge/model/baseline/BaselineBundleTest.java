@@ -42,7 +42,7 @@ class BaselineBundleTest {
     static void shared() throws Exception {
         Path shared = TestImages.shared();
         assumeTrue(shared != null, "../shared not present");
-        teacherFile = shared.resolve("models/mobilenetv2-float-from-int8_feat.onnx");
+        teacherFile = TestImages.teacher();
         Path category = shared.resolve("datasets/piped-pa-bdp01-tl");
         train = MvtecCategory.trainImages(category).subList(0, 6);
         List<MvtecCategory.TestImage> tests = MvtecCategory.testImages(category);

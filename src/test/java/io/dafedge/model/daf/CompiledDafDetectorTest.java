@@ -3,7 +3,6 @@ package io.dafedge.model.daf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -41,9 +40,7 @@ class CompiledDafDetectorTest {
 
     @BeforeEach
     void teacher() {
-        Path shared = TestImages.shared();
-        assumeTrue(shared != null, "../shared not present");
-        teacherFile = shared.resolve("models/mobilenetv2-float-from-int8_feat.onnx");
+        teacherFile = TestImages.teacher();
     }
 
     @Test

@@ -71,7 +71,7 @@ public class DafBenchmark {
         if (shared == null) {
             throw new IllegalStateException("DafBenchmark needs ../shared (teacher and an image)");
         }
-        Path teacherFile = shared.resolve("models/mobilenetv2-float-from-int8_feat.onnx");
+        Path teacherFile = TestImages.teacher();
         Path image = SynthRun.readableImages(shared.resolve("datasets/magnetic-tile/train/good"), m -> { }).get(0);
         Preprocessing pre = Preprocessing.imagenet(SIZE);
         this.image = pre.resized(ImageFiles.read(image));

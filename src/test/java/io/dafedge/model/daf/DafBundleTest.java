@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,9 +37,7 @@ class DafBundleTest {
 
     @BeforeEach
     void teacher() {
-        Path shared = TestImages.shared();
-        assumeTrue(shared != null, "../shared not present");
-        teacherFile = shared.resolve("models/mobilenetv2-float-from-int8_feat.onnx");
+        teacherFile = TestImages.teacher();
     }
 
     @Test

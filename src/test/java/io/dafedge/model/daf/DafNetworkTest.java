@@ -27,7 +27,7 @@ class DafNetworkTest {
     void shapesFollowTheTeacherChannelsAtAnyInputSize() throws Exception {
         Path shared = TestImages.shared();
         assumeTrue(shared != null, "../shared not present");
-        Path teacher = shared.resolve("models/mobilenetv2-float-from-int8_feat.onnx");
+        Path teacher = TestImages.teacher();
         Random random = new Random(3);
         try (NDManager m = Djl.newManager()) {
             DafNetwork net = DafNetwork.create(teacher, Normalisation.MIN_MAX, 1, m);

@@ -219,7 +219,7 @@ class DafOnnxExportTest {
      * any of them shows.
      */
     private Path bundle(Normalisation normalisation, int size) throws Exception {
-        Path teacherFile = shared.resolve("models/mobilenetv2-float-from-int8_feat.onnx");
+        Path teacherFile = TestImages.teacher();
         Path dir = tmp.resolve(normalisation + "-" + size);
         Random random = new Random(size);
         try (NDManager m = Djl.newManager(); OnnxTeacher teacher = OnnxTeacher.open(teacherFile, 1)) {

@@ -49,7 +49,7 @@ class CompiledNetworkTest {
     static void setUp() throws Exception {
         Path shared = TestImages.shared();
         assumeTrue(shared != null, "../shared not present");
-        teacherFile = shared.resolve("models/mobilenetv2-float-from-int8_feat.onnx");
+        teacherFile = TestImages.teacher();
         manager = Djl.newManager();
         Path good = shared.resolve("datasets/magnetic-tile/train/good");
         try (Stream<Path> files = Files.list(good)) {

@@ -39,4 +39,11 @@ public final class TestImages {
         }
         return null;
     }
+
+    /** The shared MobileNetV2 teacher; the calling test is skipped (an assumption fails) without ../shared. */
+    public static Path teacher() {
+        Path s = shared();
+        org.junit.jupiter.api.Assumptions.assumeTrue(s != null, "../shared not present");
+        return s.resolve("models/mobilenetv2-float-from-int8_feat.onnx");
+    }
 }
