@@ -29,6 +29,7 @@ import io.dafedge.inspect.Postprocess;
 import io.dafedge.inspect.ResultSink;
 import io.dafedge.publish.EmbeddedBroker;
 import io.dafedge.publish.MqttPublisher;
+import io.dafedge.publish.MqttTls;
 import io.dafedge.publish.ResultMessages;
 import io.dafedge.publish.ResultPublisher;
 import io.dafedge.publish.StatusMessages;
@@ -167,12 +168,23 @@ public class ApplianceBean {
             url = broker.url();
             LOG.infof("embedded MQTT broker on %s", url);
         }
+        DafConfig.Tls t = config.mqtt().tls();
+        MqttTls.Settings tls = new MqttTls.Settings(t.trustStore(), t.trustStorePassword(), t.keyStore(),
+                t.keyStorePassword(), t.certificate(), t.key(), t.verifyHostname());
+        MqttPublisher.Connection connection = new MqttPublisher.Connection(url,
+                config.mqtt().clientId().orElse("daf-edge-" + config.site()),
+                config.mqtt().username().orElse(null),
+                config.mqtt().password().map(String::toCharArray).orElse(null),
+                MqttTls.secure(url) ? MqttTls.load(tls) : null);
+        if (connection.tls() != null) {
+            LOG.infof("MQTT over TLS: %s", connection.tls());
+        } else if (tls.configured()) {
+            LOG.warnf("daf.mqtt.tls.* is set but the broker URL %s is not ssl://: the connection is NOT encrypted"
+                    + " and the TLS settings are ignored", url);
+        }
         try {
-            mqtt = new MqttPublisher(new MqttPublisher.Connection(url,
-                    config.mqtt().clientId().orElse("daf-edge-" + config.site()),
-                    config.mqtt().username().orElse(null),
-                    config.mqtt().password().map(String::toCharArray).orElse(null)),
-                    topics.status(), ResultMessages.bytes(StatusMessages.offline(config.site())));
+            mqtt = new MqttPublisher(connection, topics.status(),
+                    ResultMessages.bytes(StatusMessages.offline(config.site())));
         } catch (MqttException e) {
             throw new IllegalStateException("MQTT broker URL " + url + " is not usable: " + e.getMessage(), e);
         }

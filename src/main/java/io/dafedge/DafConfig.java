@@ -91,6 +91,31 @@ public interface DafConfig {
         /** Whether the heat-map PNG is published besides the result. */
         @WithDefault("true")
         boolean heatmaps();
+
+        /** TLS towards an ssl:// broker. */
+        Tls tls();
+    }
+
+    /** Used with ssl:// broker URLs only; passwords may come from the environment (DAF_MQTT_TLS_..._PASSWORD). */
+    interface Tls {
+        /** The broker's CA: a PEM file, or a PKCS12/JKS store; none = the JVM's default CAs. */
+        Optional<Path> trustStore();
+
+        Optional<String> trustStorePassword();
+
+        /** The appliance's own key and certificate for brokers that require one, as a PKCS12/JKS store... */
+        Optional<Path> keyStore();
+
+        Optional<String> keyStorePassword();
+
+        /** ...or as a PEM certificate (chain) and an unencrypted PEM key (PKCS#8 or PKCS#1 RSA). */
+        Optional<Path> certificate();
+
+        Optional<Path> key();
+
+        /** Off only for brokers whose certificate does not name the address they are reached by (logged). */
+        @WithDefault("true")
+        boolean verifyHostname();
     }
 
     interface Store {

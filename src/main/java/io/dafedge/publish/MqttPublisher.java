@@ -24,8 +24,19 @@ public final class MqttPublisher implements AutoCloseable {
     static final int OFFLINE_BUFFER = 10_000;
     private static final long MAX_RETRY_SECONDS = 30;
 
-    /** Where and as whom to connect; the password is never logged. */
-    public record Connection(String url, String clientId, String username, char[] password) {
+    /**
+     * Where and as whom to connect; the password is never logged. {@code tls} (null for none) is used with ssl://
+     * URLs only; an ssl:// URL without it trusts the JVM's default CAs.
+     */
+    public record Connection(String url, String clientId, String username, char[] password, MqttTls tls) {
+        public Connection(String url, String clientId, String username, char[] password) {
+            this(url, clientId, username, password, null);
+        }
+
+        public boolean secure() {
+            return MqttTls.secure(url);
+        }
+
         @Override
         public String toString() {
             return url + " as " + clientId + (username == null ? "" : " (user " + username + ")");
@@ -62,6 +73,9 @@ public final class MqttPublisher implements AutoCloseable {
             options.setUserName(connection.username());
             options.setPassword(connection.password());
         }
+        if (connection.secure()) {
+            (connection.tls() != null ? connection.tls() : MqttTls.load(MqttTls.Settings.none())).applyTo(options);
+        }
         DisconnectedBufferOptions buffer = new DisconnectedBufferOptions();
         buffer.setBufferEnabled(true);
         buffer.setBufferSize(OFFLINE_BUFFER);
@@ -97,8 +111,10 @@ public final class MqttPublisher implements AutoCloseable {
         if (closed) {
             return;
         }
-        lastError = String.valueOf(e.getMessage());
-        LOG.warnf("MQTT broker %s not reachable (%s); retrying in %d s", connection, lastError, delaySeconds);
+        BrokerRefusals.Reason why = BrokerRefusals.explain(e, connection);
+        lastError = why.text();
+        LOG.logf(why.refused() ? Logger.Level.ERROR : Logger.Level.WARN, "MQTT broker %s: %s; retrying in %d s",
+                connection, lastError, delaySeconds);
         retries.schedule(() -> connect(Math.min(delaySeconds * 2, MAX_RETRY_SECONDS)), delaySeconds, TimeUnit.SECONDS);
     }
 
