@@ -197,6 +197,18 @@ public final class MqttTls {
                 throw new IllegalArgumentException(KEY_STORE + " " + file + " holds no private key with its"
                         + " certificate");
             }
+            for (String alias : Collections.list(ks.aliases())) {
+                if (isKeyEntry(ks, alias)) {
+                    try {
+                        ks.getKey(alias, keyPassword(s));
+                    } catch (UnrecoverableKeyException e) {
+                        // a store opened without a password still lists its entries; the key is what needs one
+                        throw new IllegalArgumentException(KEY_STORE + " " + file + ": its private key cannot be"
+                                + " read with the password in " + KEY_STORE_PASSWORD + (s.keyStorePassword().isEmpty()
+                                        ? " (none is set)" : " (wrong password?)"), e);
+                    }
+                }
+            }
             return ks;
         }
         KeyStore ks = emptyStore();
