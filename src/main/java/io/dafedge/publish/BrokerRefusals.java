@@ -36,7 +36,7 @@ final class BrokerRefusals {
         }
         MqttTls.BrokerCertificateRefused ours = cause(failure, MqttTls.BrokerCertificateRefused.class);
         if (ours != null) {
-            return refused("TLS: daf-edge refused " + ours.getMessage());
+            return refused("TLS: daf-edge refused the broker: " + ours.getMessage());
         }
         MqttTls tls = c.tls();
         if (tls != null) {

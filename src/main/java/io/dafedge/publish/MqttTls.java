@@ -453,13 +453,13 @@ public final class MqttTls {
             try {
                 delegate.checkServerTrusted(chain, authType);
             } catch (CertificateException e) {
-                throw new BrokerCertificateRefused("the broker's certificate (" + describe(chain[0])
+                throw new BrokerCertificateRefused("its certificate (" + describe(chain[0])
                         + ") is not signed by a CA in " + trustSource + ": " + e.getMessage(), e);
             }
             try {
                 withHost.run();
             } catch (CertificateException e) {
-                throw new BrokerCertificateRefused("the broker's certificate (" + describe(chain[0]) + ", names "
+                throw new BrokerCertificateRefused("its certificate (" + describe(chain[0]) + ", names "
                         + names(chain[0]) + ") is not issued for host " + host + " of daf.mqtt.broker: connect by"
                         + " one of its names, or set " + VERIFY_HOSTNAME + "=false", e);
             }

@@ -1,0 +1,97 @@
+package io.dafedge.publish;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import io.dafedge.api.Subprocesses;
+
+/** A real mosquitto on a free loopback port, with listener settings of the test's choosing and its log in a file. */
+final class Mosquitto implements AutoCloseable {
+    private static final long START_MS = 10_000;
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private Mosquitto(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /** A Debian tool (mosquitto, mosquitto_sub, mosquitto_passwd); skips with DAF_SKIP_EXTERNAL=1 when missing. */
+    static String tool(String name) {
+        Optional<Path> p = Subprocesses.find(name);
+        if (p.isEmpty()) {
+            assumeTrue(!"1".equals(System.getenv("DAF_SKIP_EXTERNAL")), name + " missing and DAF_SKIP_EXTERNAL=1");
+            throw new IllegalStateException("the broker tests need " + name
+                    + ": apt-get install mosquitto mosquitto-clients (as .ci/run does)");
+        }
+        return p.get().toString();
+    }
+
+    /** Starts mosquitto with one listener whose settings (cafile, require_certificate, ...) are {@code listener}. */
+    static Mosquitto start(Path dir, List<String> listener) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        int port = FreePort.find();
+        List<String> conf = new ArrayList<>(List.of(
+                // mosquitto started as root drops to user "mosquitto", which may not read the test's key files
+                "user " + System.getProperty("user.name"), "persistence false", "log_dest stderr",
+                "listener " + port + " 127.0.0.1"));
+        conf.addAll(listener);
+        Path file = dir.resolve("mosquitto-" + port + ".conf");
+        Files.writeString(file, String.join("\n", conf) + "\n");
+        Path log = dir.resolve("mosquitto-" + port + ".log");
+        Process p = Subprocesses.start(log, List.of(tool("mosquitto"), "-c", file.toString()));
+        Mosquitto m = new Mosquitto(p, port, log);
+        long end = System.currentTimeMillis() + START_MS;
+        while (System.currentTimeMillis() < end) {
+            if (!p.isAlive()) {
+                throw new IOException("mosquitto exited with " + p.exitValue() + ": " + m.log());
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                return m;
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        m.close();
+        throw new IOException("mosquitto not listening on " + port + " after " + START_MS + " ms: " + m.log());
+    }
+
+    int port() {
+        return port;
+    }
+
+    String log() throws IOException {
+        return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The payload retained on {@code topic}, read by mosquitto_sub (no code shared with the appliance) with its own
+     * connection options, or "" when nothing comes within 10 s.
+     */
+    String retained(String topic, List<String> options) throws IOException, InterruptedException {
+        List<String> c = new ArrayList<>(List.of(tool("mosquitto_sub"), "-h", "127.0.0.1", "-p",
+                Integer.toString(port), "-t", topic, "-C", "1", "--retained-only", "-W", "10"));
+        c.addAll(options);
+        Process p = new ProcessBuilder(c).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        p.waitFor();
+        return out;
+    }
+
+    @Override
+    public void close() {
+        Subprocesses.stop(process);
+    }
+}
