@@ -81,6 +81,10 @@ final class Mosquitto implements AutoCloseable {
      * connection options, or "" when nothing comes within 10 s.
      */
     String retained(String topic, List<String> options) throws IOException, InterruptedException {
+        return retained(port, topic, options);
+    }
+
+    static String retained(int port, String topic, List<String> options) throws IOException, InterruptedException {
         List<String> c = new ArrayList<>(List.of(tool("mosquitto_sub"), "-h", "127.0.0.1", "-p",
                 Integer.toString(port), "-t", topic, "-C", "1", "--retained-only", "-W", "10"));
         c.addAll(options);
