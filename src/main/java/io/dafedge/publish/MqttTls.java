@@ -170,7 +170,9 @@ public final class MqttTls {
         }
         KeyStore ks = store(file, s.trustStorePassword(), TRUST_STORE, TRUST_STORE_PASSWORD);
         if (Collections.list(ks.aliases()).stream().noneMatch(a -> isCertificateEntry(ks, a))) {
-            throw new IllegalArgumentException(TRUST_STORE + " " + file + " holds no trusted certificate");
+            throw new IllegalArgumentException(TRUST_STORE + " " + file + " holds no trusted certificate"
+                    + (s.trustStorePassword().isEmpty() ? " readable without a password (set "
+                            + TRUST_STORE_PASSWORD + ")" : ""));
         }
         return ks;
     }

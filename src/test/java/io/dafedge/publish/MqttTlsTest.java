@@ -78,6 +78,9 @@ class MqttTlsTest {
         m = refusal(settings(Optional.of(pki.file("ca.crt")), Optional.empty(), Optional.of(pki.file("client.p12")),
                 Optional.empty(), Optional.empty(), Optional.empty()));
         assertTrue(m.contains(MqttTls.KEY_STORE_PASSWORD) && m.contains("none is set"), m);
+        // a PKCS12 trust store hides its certificates from whoever opens it without the password
+        m = refusal(pki.trustOnly("trust.pkcs12", true));
+        assertTrue(m.contains("holds no trusted certificate") && m.contains("set " + MqttTls.TRUST_STORE_PASSWORD), m);
     }
 
     @Test
