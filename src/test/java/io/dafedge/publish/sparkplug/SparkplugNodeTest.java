@@ -132,7 +132,7 @@ class SparkplugNodeTest {
                 0.81f, 0.42f, "model-a", 3, List.of(new DefectRegion(new Box(10, 20, 30, 40), new Box(1, 2, 3, 4),
                         1150, 0.9f, 0.6f)), 2, png, null, 1, 20, 5);
         Frame frame = new Frame(id, "cam1", "part-9", captured, System.nanoTime() - 50_000_000L,
-                new Image(2, 2, 3, new float[12]), "test",
+                new Image(2, 2, 3, new byte[12]), "test",
                 FrameOutcome.NONE);
         byte[] json = ResultMessages.bytes(ResultMessages.result("site-a", r, frame, System.nanoTime()));
 
