@@ -1,6 +1,7 @@
 package io.dafedge;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -91,6 +92,22 @@ public interface DafConfig {
         /** Whether the heat-map PNG is published besides the result. */
         @WithDefault("true")
         boolean heatmaps();
+
+        Commands commands();
+    }
+
+    /** Commands from the MES on daf-edge/SITE/LINE/cmd (docs/mqtt.md). */
+    interface Commands {
+        /** Off unless the site turns it on: a command changes what the appliance judges. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The shared secret every command must carry when set; never logged. */
+        Optional<String> token();
+
+        /** The commands carried out; others are rejected. */
+        @WithDefault("set-part-id,reinspect,switch-model,set-threshold")
+        List<String> allowed();
     }
 
     interface Store {
