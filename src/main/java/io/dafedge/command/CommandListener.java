@@ -10,6 +10,8 @@ import java.util.function.BiConsumer;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.dafedge.publish.ResultMessages;
 import io.dafedge.publish.Topics;
 
@@ -57,7 +59,17 @@ public final class CommandListener implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             String reason = executor.isShutdown() ? "the appliance is stopping"
                     : "busy: " + QUEUE + " commands are waiting; send it again later";
-            answer(line, Ack.rejected(line, null, null, reason));
+            ObjectNode o = readable(payload);
+            answer(line, Ack.rejected(line, CommandParser.id(o), CommandParser.name(o), reason));
+        }
+    }
+
+    /** The payload as JSON when it is readable, for the id of a command refused before its turn; else null. */
+    private static ObjectNode readable(byte[] payload) {
+        try {
+            return CommandParser.read(payload);
+        } catch (CommandRejected e) {
+            return null;
         }
     }
 
