@@ -86,12 +86,17 @@ public final class CommandListener implements AutoCloseable {
     private void answer(String line, Ack ack) {
         if (ack.accepted()) {
             accepted.incrementAndGet();
-            LOG.infof("line %s: command %s (%s) accepted: %s", line, ack.id(), ack.command(), ack.details());
+            LOG.infof("line %s: %s accepted: %s", line, named(ack), ack.details());
         } else {
             rejected.incrementAndGet();
-            LOG.warnf("line %s: command %s (%s) rejected: %s", line, ack.id(), ack.command(), ack.reason());
+            LOG.warnf("line %s: %s rejected: %s", line, named(ack), ack.reason());
         }
         acks.accept(topics.commandAck(line), ResultMessages.bytes(ack.json(clock.instant())));
+    }
+
+    private static String named(Ack ack) {
+        return (ack.command() == null ? "command" : ack.command()) + " " + (ack.id() == null ? "without usable id"
+                : "'" + ack.id() + "'");
     }
 
     public long accepted() {
