@@ -102,7 +102,7 @@ final class CommandParser {
             }
         }
         for (String field : REQUIRED.get(type)) {
-            if (!o.has(field) || o.get(field).isNull()) {
+            if (!o.has(field)) {
                 throw new CommandRejected(type.wire() + " needs '" + field + "'");
             }
         }
@@ -114,9 +114,10 @@ final class CommandParser {
                 text(o, "model", MAX_NAME), number(o, "threshold"));
     }
 
+    /** A field left out is null; one given as null is as wrong as any other non-string. */
     private static String text(ObjectNode o, String field, int max) throws CommandRejected {
         JsonNode n = o.get(field);
-        if (n == null || n.isNull()) {
+        if (n == null) {
             return null;
         }
         if (!n.isTextual() || !bounded(n.textValue(), max)) {
@@ -128,7 +129,7 @@ final class CommandParser {
 
     private static Double number(ObjectNode o, String field) throws CommandRejected {
         JsonNode n = o.get(field);
-        if (n == null || n.isNull()) {
+        if (n == null) {
             return null;
         }
         if (!n.isNumber() || !Double.isFinite(n.doubleValue())) {
