@@ -84,12 +84,13 @@ public final class CommandListener implements AutoCloseable {
     }
 
     private void answer(String line, Ack ack) {
+        String shown = CommandParser.abbreviated(line); // the topic's line is anyone's text until it is found known
         if (ack.accepted()) {
             accepted.incrementAndGet();
-            LOG.infof("line %s: %s accepted: %s", line, named(ack), ack.details());
+            LOG.infof("line %s: %s accepted: %s", shown, named(ack), ack.details());
         } else {
             rejected.incrementAndGet();
-            LOG.warnf("line %s: %s rejected: %s", line, named(ack), ack.reason());
+            LOG.warnf("line %s: %s rejected: %s", shown, named(ack), ack.reason());
         }
         acks.accept(topics.commandAck(line), ResultMessages.bytes(ack.json(clock.instant())));
     }
