@@ -27,10 +27,15 @@ public record Frame(UUID resultId, String camera, String partId, Instant capture
         Objects.requireNonNull(outcome);
     }
 
+    /** A frame from the camera (no reinspection). */
+    public Frame(UUID resultId, String camera, String partId, Instant capturedAt, long arrivedNanos, Image image,
+            String origin, FrameOutcome outcome) {
+        this(resultId, camera, partId, capturedAt, arrivedNanos, image, origin, outcome, null);
+    }
+
     /** A frame that has just arrived, with a fresh result id. */
     public static Frame arrived(String camera, String partId, Image image, String origin, FrameOutcome outcome) {
-        return new Frame(UUID.randomUUID(), camera, partId, Instant.now(), System.nanoTime(), image, origin, outcome,
-                null);
+        return new Frame(UUID.randomUUID(), camera, partId, Instant.now(), System.nanoTime(), image, origin, outcome);
     }
 
     /** The same picture to be inspected again, as a new result naming this one; it keeps the part and capture time. */

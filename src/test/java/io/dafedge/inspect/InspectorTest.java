@@ -62,7 +62,7 @@ class InspectorTest {
 
     private static Frame frame(String camera, Image image) {
         return new Frame(UUID.randomUUID(), camera, "part-42", NOW.minusMillis(30), 0, image, "test",
-                FrameOutcome.NONE, null);
+                FrameOutcome.NONE);
     }
 
     private static Image gradient(int w, int h) {
