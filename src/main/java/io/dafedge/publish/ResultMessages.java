@@ -21,8 +21,8 @@ public final class ResultMessages {
     public static ObjectNode result(String site, InspectionResult r, Frame frame, long publishedNanos) {
         ObjectNode o = JSON.createObjectNode();
         o.put("resultId", r.resultId().toString());
-        if (frame.reinspectionOf() != null) {
-            o.put("reinspectionOf", frame.reinspectionOf().toString());
+        if (r.reinspectionOf() != null) {
+            o.put("reinspectionOf", r.reinspectionOf().toString());
         }
         o.put("partId", r.partId());
         o.put("site", site);

@@ -1,6 +1,7 @@
 package io.dafedge.api;
 
 import static io.dafedge.api.EndToEnd.DEMO;
+import static io.dafedge.api.EndToEnd.awaitListed;
 import static io.dafedge.api.EndToEnd.JSON;
 import static io.dafedge.api.EndToEnd.upload;
 import static io.restassured.RestAssured.given;
@@ -133,6 +134,10 @@ class CommandsEndToEndTest {
         assertEquals(first.get("capturedAt").asText(), r.get("capturedAt").asText());
         assertEquals(first.get("score").asDouble(), r.get("score").asDouble(), 1e-6, "the same picture and model");
         assertFalse(first.has("reinspectionOf"));
+        awaitListed(again);
+        given().when().get("/api/v1/inspections/" + again).then().statusCode(200)
+                .body("reinspectionOf", org.hamcrest.Matchers.equalTo(original)).body("partId",
+                        org.hamcrest.Matchers.equalTo("re-1"));
     }
 
     @Test

@@ -155,6 +155,7 @@ class CommandsOnModelsTest {
         assertEquals(ack.details().get("resultId").asText(), again.result().resultId().toString());
         assertNotEquals(original.resultId(), again.result().resultId());
         assertEquals(original.resultId(), again.frame().reinspectionOf());
+        assertEquals(original.resultId(), again.result().reinspectionOf(), "stored with it too");
         assertEquals("P-9", again.result().partId());
         assertEquals(original.capturedAt(), again.result().capturedAt());
         assertEquals(original.score(), again.result().score(), "the same picture, the same model");
