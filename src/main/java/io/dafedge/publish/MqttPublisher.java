@@ -85,6 +85,9 @@ public final class MqttPublisher implements AutoCloseable {
     private record Subscription(String filter, int qos, BiConsumer<String, byte[]> handler) {
     }
 
+    /** The SUBACK return code of a refused subscription (MQTT 3.1.1, 3.9.3). */
+    private static final int SUBSCRIPTION_REFUSED = 0x80;
+
     /**
      * Subscribes {@code handler} to {@code filter} now if connected, and again after every later connect (the
      * first, Paho's automatic reconnects, and this class's own retries). The handler runs on Paho's thread, so it
@@ -104,7 +107,12 @@ public final class MqttPublisher implements AutoCloseable {
             client.subscribe(s.filter(), s.qos(), null, new IMqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
-                    LOG.infof("MQTT subscribed to %s", s.filter());
+                    int[] granted = token.getGrantedQos();
+                    if (granted != null && granted.length > 0 && granted[0] == SUBSCRIPTION_REFUSED) {
+                        LOG.errorf("MQTT subscription to %s refused by the broker (its access rules?)", s.filter());
+                    } else {
+                        LOG.infof("MQTT subscribed to %s", s.filter());
+                    }
                 }
 
                 @Override
