@@ -20,6 +20,8 @@ import java.util.stream.Stream;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.dafedge.command.CommandListener;
 import io.dafedge.command.CommandPolicy;
 import io.dafedge.command.Commands;
@@ -233,8 +235,12 @@ public class ApplianceBean {
                 last[0] = n;
                 last[1] = t;
             }
-            mqtt.publish(topics.status(), ResultMessages.bytes(StatusMessages.online(config.site(), startedAt, now,
-                    appliance.cameras(), id -> rates.getOrDefault(id, 0.0), mqtt)), 1, true);
+            ObjectNode status = StatusMessages.online(config.site(), startedAt, now, appliance.cameras(),
+                    id -> rates.getOrDefault(id, 0.0), mqtt);
+            if (commands != null) {
+                status.putObject("commands").put("accepted", commands.accepted()).put("rejected", commands.rejected());
+            }
+            mqtt.publish(topics.status(), ResultMessages.bytes(status), 1, true);
         } catch (RuntimeException e) {
             LOG.warnf("status not published: %s", e.getMessage());
         }

@@ -195,5 +195,10 @@ class CommandsEndToEndTest {
                 "model, version and threshold as before");
         given().when().get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("daf_commands_total{status=\"rejected\"} 3.0"));
+        JsonNode counted = null;
+        for (int i = 0; i < 4 && (counted == null || counted.path("rejected").asInt() < 3); i++) {
+            counted = JSON.readTree(INBOX.next("/status").payload()).path("commands"); // every 10 s
+        }
+        assertEquals("{\"accepted\":4,\"rejected\":3}", counted.toString(), "the retained status counts them");
     }
 }
