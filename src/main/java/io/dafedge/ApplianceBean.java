@@ -2,6 +2,7 @@ package io.dafedge;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,10 +15,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.dafedge.command.CommandListener;
+import io.dafedge.command.CommandPolicy;
+import io.dafedge.command.Commands;
 import io.dafedge.ingest.CameraSettings;
 import io.dafedge.ingest.FrameSources;
 import io.dafedge.inspect.Appliance;
@@ -27,6 +34,7 @@ import io.dafedge.inspect.LineModels;
 import io.dafedge.inspect.LineSetup;
 import io.dafedge.inspect.Postprocess;
 import io.dafedge.inspect.ResultSink;
+import io.dafedge.model.ModelCatalog;
 import io.dafedge.publish.EmbeddedBroker;
 import io.dafedge.publish.MqttPublisher;
 import io.dafedge.publish.MqttTls;
@@ -71,6 +79,8 @@ public class ApplianceBean {
     private ResultWriter writer;
     private Appliance appliance;
     private CandidateFrames candidates;
+    private LineSetup setup;
+    private CommandListener commands;
     private ScheduledExecutorService housekeeping;
     private final Instant startedAt = Instant.now();
     private final Map<String, long[]> lastCounts = new HashMap<>();
@@ -104,7 +114,7 @@ public class ApplianceBean {
             lines.cameraConfigured(c.id(), c.line(), c.source());
         }
         appliance.start();
-        LineSetup setup = new LineSetup(models, lines, 2);
+        setup = new LineSetup(models, lines, 2);
         for (String line : appliance.lines()) {
             DafConfig.Line lc = config.lines().get(line);
             boolean demo = cameras.stream().anyMatch(c -> c.line().equals(line) && DEMO.equals(c.source()));
@@ -112,6 +122,7 @@ public class ApplianceBean {
                     lc == null ? OptionalDouble.empty() : lc.threshold(), config.teacher(),
                     demo ? dataDir.root().resolve("lines").resolve(line) : null);
         }
+        startCommands();
         housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "housekeeping");
             t.setDaemon(true);
@@ -190,6 +201,40 @@ public class ApplianceBean {
         }
     }
 
+    /**
+     * Listens for the MES's commands when the site enables them. The models a command may switch to are the ones
+     * this appliance knows: the configured and remembered line models, the bundles in the data folder's
+     * {@code models/}, and first models made on the box.
+     */
+    private void startCommands() {
+        DafConfig.Commands c = config.mqtt().commands();
+        if (!c.enabled()) {
+            return;
+        }
+        CommandPolicy policy = new CommandPolicy(c.token().orElse(null), c.allowed());
+        if (!policy.requiresToken()) {
+            LOG.warn("MQTT commands are enabled without daf.mqtt.commands.token: anyone who can publish to the "
+                    + "broker can command this appliance");
+        }
+        List<String> lineIds = appliance.lines();
+        ModelCatalog catalog = new ModelCatalog(() -> {
+            List<Path> named = new ArrayList<>();
+            config.lines().values().forEach(l -> l.model().ifPresent(named::add));
+            lineIds.forEach(l -> lines.load(l).ifPresent(saved -> named.add(saved.model())));
+            return named;
+        }, Stream.concat(Stream.of(dataDir.root().resolve("models")),
+                lineIds.stream().map(l -> dataDir.root().resolve("lines").resolve(l))).toList());
+        commands = new CommandListener(topics, new Commands(policy, appliance, setup, catalog),
+                (topic, payload) -> mqtt.publish(topic, payload, 1, false), Clock.systemUTC());
+        FunctionCounter.builder("daf.commands", commands, CommandListener::accepted).tag("status", "accepted")
+                .description("MES commands carried out").register(registry);
+        FunctionCounter.builder("daf.commands", commands, CommandListener::rejected).tag("status", "rejected")
+                .description("MES commands refused (malformed, unauthorised, invalid, or the queue full)")
+                .register(registry);
+        mqtt.subscribe(topics.commands(), 1, commands::message);
+        LOG.infof("MQTT commands enabled on %s (allowed: %s)", topics.commands(), c.allowed());
+    }
+
     private synchronized void publishStatus() {
         try {
             Instant now = Instant.now();
@@ -202,8 +247,12 @@ public class ApplianceBean {
                 last[0] = n;
                 last[1] = t;
             }
-            mqtt.publish(topics.status(), ResultMessages.bytes(StatusMessages.online(config.site(), startedAt, now,
-                    appliance.cameras(), id -> rates.getOrDefault(id, 0.0), mqtt)), 1, true);
+            ObjectNode status = StatusMessages.online(config.site(), startedAt, now, appliance.cameras(),
+                    id -> rates.getOrDefault(id, 0.0), mqtt);
+            if (commands != null) {
+                status.putObject("commands").put("accepted", commands.accepted()).put("rejected", commands.rejected());
+            }
+            mqtt.publish(topics.status(), ResultMessages.bytes(status), 1, true);
         } catch (RuntimeException e) {
             LOG.warnf("status not published: %s", e.getMessage());
         }
@@ -223,6 +272,9 @@ public class ApplianceBean {
     void stop(@Observes ShutdownEvent event) {
         if (housekeeping != null) {
             housekeeping.shutdownNow();
+        }
+        if (commands != null) {
+            commands.close();
         }
         if (appliance != null) {
             appliance.close();

@@ -1,6 +1,7 @@
 package io.dafedge;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -94,6 +95,8 @@ public interface DafConfig {
 
         /** TLS towards an ssl:// broker. */
         Tls tls();
+
+        Commands commands();
     }
 
     /** Used with ssl:// broker URLs only; passwords may come from the environment (DAF_MQTT_TLS_..._PASSWORD). */
@@ -116,6 +119,20 @@ public interface DafConfig {
         /** Off only for brokers whose certificate does not name the address they are reached by (logged). */
         @WithDefault("true")
         boolean verifyHostname();
+    }
+
+    /** Commands from the MES on daf-edge/SITE/LINE/cmd (docs/mqtt.md). */
+    interface Commands {
+        /** Off unless the site turns it on: a command changes what the appliance judges. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The shared secret every command must carry when set; never logged. */
+        Optional<String> token();
+
+        /** The commands carried out; others are rejected. */
+        @WithDefault("set-part-id,reinspect,switch-model,set-threshold")
+        List<String> allowed();
     }
 
     interface Store {

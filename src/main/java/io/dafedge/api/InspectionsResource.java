@@ -40,16 +40,18 @@ public class InspectionsResource {
     public record Images(String thumbnail, String heatmap) {
     }
 
+    /** @param reinspectionOf the inspection this one repeated on the same picture; null for most */
     public record Inspection(String resultId, String line, String camera, String partId, Instant capturedAt,
             Instant inspectedAt, String verdict, Double score, Double threshold, String modelId, Integer modelVersion,
-            List<Region> regions, int regionsOmitted, Timings timingsMs, Images images) {
+            List<Region> regions, int regionsOmitted, Timings timingsMs, Images images, String reinspectionOf) {
         static Inspection of(InspectionRecord r) {
             String base = "/api/v1/inspections/" + r.id;
             return new Inspection(r.id.toString(), r.line, r.camera, r.partId, r.capturedAt, r.inspectedAt, r.verdict,
                     r.score, r.threshold, r.modelId, r.modelVersion,
                     r.regions.stream().map(Inspection::region).toList(), r.regionsOmitted,
                     new Timings(r.preprocessMs, r.detectMs, r.postprocessMs),
-                    r.hasImages ? new Images(base + "/thumbnail.png", base + "/heatmap.png") : null);
+                    r.hasImages ? new Images(base + "/thumbnail.png", base + "/heatmap.png") : null,
+                    r.reinspectionOf == null ? null : r.reinspectionOf.toString());
         }
 
         private static Region region(RegionRecord g) {

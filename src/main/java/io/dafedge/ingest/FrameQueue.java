@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.jboss.logging.Logger;
+
 /**
  * A camera's bounded queue between its source and the inspector. Offering never blocks the source: when the queue is
  * full the oldest waiting frame is dropped, because on a moving line the newest part is the one still worth a verdict.
@@ -14,6 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * queue) and counted.
  */
 public final class FrameQueue implements FrameSink {
+    private static final Logger LOG = Logger.getLogger(FrameQueue.class);
     static final String QUEUE_FULL = "queue full";
     static final String QUEUE_CLOSED = "queue closed";
 
@@ -22,6 +25,7 @@ public final class FrameQueue implements FrameSink {
     private final ArrayDeque<Frame> frames;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
+    private String nextPartId;
     private long offered;
     private long dropped;
     private boolean closed;
@@ -35,14 +39,41 @@ public final class FrameQueue implements FrameSink {
         this.frames = new ArrayDeque<>(capacity);
     }
 
+    /**
+     * The part id the next frame offered gets (an MES names the part arriving at the camera); replaces one not yet
+     * used. A frame whose source already gave it a part id keeps its own, since that id travelled with the picture, and
+     * the pending id is used up all the same, so it can never shift onto the part after.
+     *
+     * @return the pending id this one replaces, or null
+     */
+    public String nextPartId(String partId) {
+        lock.lock();
+        try {
+            String replaced = nextPartId;
+            nextPartId = partId;
+            return replaced;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Queues the frame; drops the oldest waiting frame when full, or this one when the queue is closed. */
     @Override
     public void offer(Frame frame) {
         Frame victim = null;
         String reason = null;
+        String unused = null;
         lock.lock();
         try {
             offered++;
+            if (nextPartId != null) {
+                if (frame.partId() == null) {
+                    frame = frame.withPartId(nextPartId);
+                } else {
+                    unused = nextPartId;
+                }
+                nextPartId = null;
+            }
             if (closed) {
                 victim = frame;
                 reason = QUEUE_CLOSED;
@@ -62,6 +93,10 @@ public final class FrameQueue implements FrameSink {
         }
         if (victim != null) {
             victim.outcome().done(FrameOutcome.Status.DROPPED, reason);
+        }
+        if (unused != null) {
+            LOG.infof("camera %s: frame %s came with part id %s, which wins over the part id %s set for it", camera,
+                    frame.resultId(), frame.partId(), unused);
         }
     }
 

@@ -29,6 +29,8 @@ public final class CameraWorker implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong nok = new AtomicLong();
     private volatile InspectionResult latest;
+    /** One picture per camera, for a reinspection; a reinspection does not replace the frame it inspected again. */
+    private volatile Frame latestFrame;
     private volatile boolean running = true;
 
     public CameraWorker(CameraSettings camera, FrameQueue queue, Inspector inspector, LineModels models,
@@ -60,7 +62,10 @@ public final class CameraWorker implements AutoCloseable {
         }
     }
 
-    /** Inspects one frame and hands on its result; public so a benchmark can drive the pipeline without threads. */
+    /**
+     * Inspects one frame and hands on its result; public so a benchmark can drive the pipeline without threads, and
+     * so a reinspection runs on the thread that asked for it (the line's lock keeps it from running beside a frame).
+     */
     public InspectionResult handle(Frame frame) {
         InspectionResult result;
         try {
@@ -77,6 +82,9 @@ public final class CameraWorker implements AutoCloseable {
             nok.incrementAndGet();
         }
         latest = result;
+        if (frame.reinspectionOf() == null) {
+            latestFrame = frame;
+        }
         for (ResultSink sink : sinks) {
             try {
                 sink.accept(result, frame);
@@ -113,6 +121,11 @@ public final class CameraWorker implements AutoCloseable {
     /** The last result, or null before the first. */
     public InspectionResult latest() {
         return latest;
+    }
+
+    /** The last frame from the camera that was inspected, or null before the first. */
+    public Frame latestFrame() {
+        return latestFrame;
     }
 
     /** Stops after the frame in hand; frames still waiting are dropped (and told so) by the queue's close. */

@@ -21,14 +21,24 @@ import java.util.UUID;
  * @param preprocessMs   ROI crop and rotation
  * @param detectMs       the detector, including its own resize and normalisation; 0 when UNKNOWN
  * @param postprocessMs  regions, overlay and thumbnail, PNG encoding included
+ * @param reinspectionOf the result id of the frame this one inspected again; null for a frame from the camera
  */
 public record InspectionResult(UUID resultId, String camera, String line, String partId, Instant capturedAt,
         Instant inspectedAt, Verdict verdict, Float score, Float threshold, String modelId, Integer modelVersion,
         List<DefectRegion> regions,
         int omittedRegions, byte[] overlayPng, byte[] thumbnailPng, double preprocessMs, double detectMs,
-        double postprocessMs) {
+        double postprocessMs, UUID reinspectionOf) {
     public InspectionResult {
         regions = List.copyOf(regions);
+    }
+
+    /** The result of a frame from the camera (no reinspection). */
+    public InspectionResult(UUID resultId, String camera, String line, String partId, Instant capturedAt,
+            Instant inspectedAt, Verdict verdict, Float score, Float threshold, String modelId, Integer modelVersion,
+            List<DefectRegion> regions, int omittedRegions, byte[] overlayPng, byte[] thumbnailPng, double preprocessMs,
+            double detectMs, double postprocessMs) {
+        this(resultId, camera, line, partId, capturedAt, inspectedAt, verdict, score, threshold, modelId, modelVersion,
+                regions, omittedRegions, overlayPng, thumbnailPng, preprocessMs, detectMs, postprocessMs, null);
     }
 
     /** Time spent on the frame by the inspection thread; the rest of its time since arrival it waited. */

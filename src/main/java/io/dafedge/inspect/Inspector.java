@@ -78,13 +78,13 @@ public final class Inspector {
         if (outcome == null) {
             return new InspectionResult(frame.resultId(), camera.id(), camera.line(), frame.partId(),
                     frame.capturedAt(), inspectedAt, Verdict.UNKNOWN, null, null, null, null, List.of(), 0, null, thumbnail,
-                    millis(preprocess), 0, millis(post));
+                    millis(preprocess), 0, millis(post), frame.reinspectionOf());
         }
         return new InspectionResult(frame.resultId(), camera.id(), camera.line(), frame.partId(), frame.capturedAt(),
                 inspectedAt, outcome.verdict(), outcome.score(), outcome.threshold(), model.get().modelId(),
                 model.get().modelVersion(), outcome.regions().regions(),
                 outcome.regions().omitted(), outcome.overlayPng(), thumbnail, millis(preprocess), millis(detect),
-                millis(post));
+                millis(post), frame.reinspectionOf());
     }
 
     private static double millis(long nanos) {

@@ -3,8 +3,10 @@ package io.dafedge.inspect;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.jboss.logging.Logger;
 
@@ -37,6 +39,8 @@ public final class LineSetup {
     private final LineModels models;
     private final Memory memory;
     private final int threads;
+    /** The bundle each line inspects with now, for a change of threshold and for the score range of its method. */
+    private final Map<String, ModelBundle> active = new ConcurrentHashMap<>();
 
     public LineSetup(LineModels models, Memory memory, int threads) {
         this.models = models;
@@ -70,7 +74,7 @@ public final class LineSetup {
             return;
         }
         if (demoWork != null && teacher.isPresent()) {
-            fitDemoInBackground(line, teacher.get(), demoWork, threshold, saved);
+            fitDemoInBackground(line, teacher.get(), demoWork, threshold);
         } else if (demoWork != null) {
             models.state(line, "collecting good frames: no teacher model configured (set daf.teacher), "
                     + "so no first model can be made");
@@ -80,20 +84,60 @@ public final class LineSetup {
         }
     }
 
-    private void activate(String line, ModelBundle bundle, Float threshold, Optional<Saved> saved)
+    /**
+     * Makes {@code bundle} the line's model with {@code threshold}, numbered and remembered as at start-up: returns
+     * once it inspects, or throws with the line's model unchanged.
+     */
+    public LineModel switchModel(String line, ModelBundle bundle, float threshold) throws ModelException {
+        return activate(line, bundle, threshold, memory.load(line));
+    }
+
+    /**
+     * The line's model judges with {@code threshold} from the next frame on, and keeps it across restarts (a threshold
+     * in the site's configuration still wins at start-up); same model, same version.
+     *
+     * @throws IllegalStateException when the line has no model (nothing changes then)
+     */
+    public synchronized LineModel setThreshold(String line, float threshold) {
+        ModelBundle bundle = active.get(line);
+        LineModel current = models.current(line).orElse(null);
+        if (bundle == null || current == null) {
+            throw new IllegalStateException("line " + line + " has no model");
+        }
+        LineModel changed = new LineModel(current.detector(), threshold, current.modelId(), current.modelVersion());
+        memory.save(line, new Saved(bundle.dir().toAbsolutePath(), bundle.id(), current.modelVersion(), threshold));
+        models.activate(line, changed);
+        return changed;
+    }
+
+    /** The bundle the line inspects with now. */
+    public Optional<ModelBundle> activeBundle(String line) {
+        return Optional.ofNullable(active.get(line));
+    }
+
+    // synchronized: the demo line's first model and an MES's switch may arrive at once; each must number from the other
+    private synchronized LineModel activate(String line, ModelBundle bundle, Float threshold, Optional<Saved> saved)
             throws ModelException {
         if (threshold == null) {
             models.state(line, "model " + bundle.id() + " has no threshold yet: set daf.lines." + line + ".threshold");
             LOG.warnf("line %s: model %s has no threshold; frames stay UNKNOWN", line, bundle.id());
-            return;
+            return null;
         }
         int version = saved.map(s -> s.modelId().equals(bundle.id()) ? s.version() : s.version() + 1).orElse(1);
         Detector detector = Detectors.load(bundle, threads);
-        memory.save(line, new Saved(bundle.dir().toAbsolutePath(), bundle.id(), version, threshold));
-        models.activate(line, new LineModel(detector, threshold, bundle.id(), version));
+        LineModel model = new LineModel(detector, threshold, bundle.id(), version);
+        try {
+            memory.save(line, new Saved(bundle.dir().toAbsolutePath(), bundle.id(), version, threshold));
+        } catch (RuntimeException e) {
+            detector.close();
+            throw e;
+        }
+        active.put(line, bundle);
+        models.activate(line, model);
+        return model;
     }
 
-    private void fitDemoInBackground(String line, Path teacher, Path work, Float threshold, Optional<Saved> saved) {
+    private void fitDemoInBackground(String line, Path teacher, Path work, Float threshold) {
         models.state(line, "making a first model from demo parts");
         Thread t = new Thread(() -> {
             try {
@@ -106,7 +150,8 @@ public final class LineSetup {
                 LOG.infof("line %s: first model %s, threshold %.4f (held-out demo parts: %.0f%% of defects caught, "
                         + "%.0f%% false alarms)", line, r.bundle().id(), r.threshold().threshold(),
                         100 * r.threshold().truePositiveRate(), 100 * r.threshold().falsePositiveRate());
-                activate(line, r.bundle(), threshold != null ? threshold : r.threshold().threshold(), saved);
+                activate(line, r.bundle(), threshold != null ? threshold : r.threshold().threshold(),
+                        memory.load(line));
             } catch (Exception e) {
                 models.state(line, "first model failed: " + e.getMessage());
                 LOG.errorf(e, "line %s: first model failed", line);

@@ -1,16 +1,22 @@
 package io.dafedge.publish;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 import org.eclipse.paho.client.mqttv3.DisconnectedBufferOptions;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.jboss.logging.Logger;
 
@@ -82,7 +88,81 @@ public final class MqttPublisher implements AutoCloseable {
         buffer.setDeleteOldestMessages(false); // a full buffer refuses, so the loss is counted where it happens
         buffer.setPersistBuffer(false);
         client.setBufferOpts(buffer);
+        client.setCallback(new Resubscriber());
         connect(1);
+    }
+
+    // ---- subscriptions: kept here and made again on every connect, since a clean session forgets them ----
+
+    private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+
+    private record Subscription(String filter, int qos, BiConsumer<String, byte[]> handler) {
+    }
+
+    /** The SUBACK return code of a refused subscription (MQTT 3.1.1, 3.9.3). */
+    private static final int SUBSCRIPTION_REFUSED = 0x80;
+
+    /**
+     * Subscribes {@code handler} to {@code filter} now if connected, and again after every later connect (the
+     * first, Paho's automatic reconnects, and this class's own retries). The handler runs on Paho's thread, so it
+     * must hand long work elsewhere; what it throws is logged and goes no further, because an exception escaping a
+     * Paho listener would drop the connection.
+     */
+    public void subscribe(String filter, int qos, BiConsumer<String, byte[]> handler) {
+        Subscription s = new Subscription(filter, qos, handler);
+        subscriptions.put(filter, s);
+        if (client.isConnected()) {
+            subscribeNow(s);
+        }
+    }
+
+    private void subscribeNow(Subscription s) {
+        try {
+            client.subscribe(s.filter(), s.qos(), null, new IMqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    int[] granted = token.getGrantedQos();
+                    if (granted != null && granted.length > 0 && granted[0] == SUBSCRIPTION_REFUSED) {
+                        LOG.errorf("MQTT subscription to %s refused by the broker (its access rules?)", s.filter());
+                    } else {
+                        LOG.infof("MQTT subscribed to %s", s.filter());
+                    }
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    LOG.errorf("MQTT subscription to %s failed: %s", s.filter(), e.getMessage());
+                }
+            }, (topic, message) -> {
+                try {
+                    s.handler().accept(topic, message.getPayload());
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "MQTT message on %s not handled", topic);
+                }
+            });
+        } catch (MqttException | RuntimeException e) {
+            LOG.errorf("MQTT subscription to %s failed: %s", s.filter(), e.getMessage());
+        }
+    }
+
+    /** Renews the subscriptions whenever a connection is made; the rest of the callback is the listeners' work. */
+    private final class Resubscriber implements MqttCallbackExtended {
+        @Override
+        public void connectComplete(boolean reconnect, String serverUri) {
+            subscriptions.values().forEach(MqttPublisher.this::subscribeNow);
+        }
+
+        @Override
+        public void connectionLost(Throwable cause) {
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+        }
+
+        @Override
+        public void deliveryComplete(IMqttDeliveryToken token) {
+        }
     }
 
     private void connect(long delaySeconds) {

@@ -21,6 +21,9 @@ public final class ResultMessages {
     public static ObjectNode result(String site, InspectionResult r, Frame frame, long publishedNanos) {
         ObjectNode o = JSON.createObjectNode();
         o.put("resultId", r.resultId().toString());
+        if (r.reinspectionOf() != null) {
+            o.put("reinspectionOf", r.reinspectionOf().toString());
+        }
         o.put("partId", r.partId());
         o.put("site", site);
         o.put("line", r.line());

@@ -23,6 +23,25 @@ public record Topics(String site) {
         return ROOT + "/" + site + "/status";
     }
 
+    /** The filter an MES's commands arrive on: {@code daf-edge/<site>/<line>/cmd} for every line. */
+    public String commands() {
+        return ROOT + "/" + site + "/+/cmd";
+    }
+
+    public String commandAck(String line) {
+        return ROOT + "/" + site + "/" + checked("line", line) + "/cmd/ack";
+    }
+
+    /** The line a command topic names, or null when the topic is no command topic of this site. */
+    public String commandLine(String topic) {
+        String prefix = ROOT + "/" + site + "/";
+        if (!topic.startsWith(prefix) || !topic.endsWith("/cmd")) {
+            return null;
+        }
+        String line = topic.substring(prefix.length(), topic.length() - "/cmd".length());
+        return line.isEmpty() || line.contains("/") ? null : line;
+    }
+
     private String camera(String line, String camera) {
         return ROOT + "/" + site + "/" + checked("line", line) + "/" + checked("camera", camera);
     }

@@ -29,6 +29,8 @@ public class InspectionRecord extends PanacheEntityBase {
     @Column(nullable = false)
     public String camera;
     public String partId;
+    /** The inspection this one repeated on the same picture (an MES's reinspect command); null for most. */
+    public UUID reinspectionOf;
     @Column(nullable = false)
     public Instant capturedAt;
     @Column(nullable = false)

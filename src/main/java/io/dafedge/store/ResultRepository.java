@@ -43,6 +43,7 @@ public class ResultRepository {
             i.line = r.line();
             i.camera = r.camera();
             i.partId = r.partId();
+            i.reinspectionOf = r.reinspectionOf();
             i.capturedAt = r.capturedAt();
             i.inspectedAt = r.inspectedAt();
             i.verdict = r.verdict().name();

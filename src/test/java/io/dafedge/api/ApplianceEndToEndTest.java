@@ -1,6 +1,7 @@
 package io.dafedge.api;
 
 import static io.dafedge.api.EndToEnd.DEMO;
+import static io.dafedge.api.EndToEnd.awaitListed;
 import static io.dafedge.api.EndToEnd.JSON;
 import static io.dafedge.api.EndToEnd.upload;
 import static io.dafedge.api.EndToEnd.validResult;
@@ -184,15 +185,5 @@ class ApplianceEndToEndTest {
                 .build();
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
                 .send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
-    private static void awaitListed(String id) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            if (given().when().get("/api/v1/inspections/" + id).statusCode() == 200) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("inspection " + id + " not stored within 10 s");
     }
 }

@@ -50,6 +50,17 @@ final class EndToEnd {
                 .body("partId", equalTo(partId)).extract().path("resultId");
     }
 
+    /** Waits until the REST API lists the inspection (the store writes in batches). */
+    static void awaitListed(String id) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            if (given().when().get("/api/v1/inspections/" + id).statusCode() == 200) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("inspection " + id + " not stored within 10 s");
+    }
+
     /** A result message, checked against result.schema.json. */
     static JsonNode validResult(Message m) throws IOException {
         var errors = RESULT_SCHEMA.validate(m.text(), InputFormat.JSON);

@@ -131,7 +131,7 @@ public class LineWithModel implements QuarkusTestResourceLifecycleManager {
     }
 
     /** Waits until mosquitto accepts connections, so the appliance's first connect does not start its backoff. */
-    private static void awaitListening(Process p, int port, Path log) throws IOException, InterruptedException {
+    static void awaitListening(Process p, int port, Path log) throws IOException, InterruptedException {
         long end = System.currentTimeMillis() + BROKER_START_MS;
         while (System.currentTimeMillis() < end) {
             if (!p.isAlive()) {
@@ -148,7 +148,7 @@ public class LineWithModel implements QuarkusTestResourceLifecycleManager {
                 + Files.readString(log));
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {

@@ -167,4 +167,21 @@ class FrameQueueTest {
         assertTrue(maxDepth.get() <= 8, "depth " + maxDepth.get() + " over capacity");
         assertTrue(queue.dropped() > 0, "test did not overflow the queue");
     }
+
+    @Test
+    void theNextFrameGetsThePendingPartIdOnceUnlessItCameWithItsOwn() throws InterruptedException {
+        FrameQueue queue = new FrameQueue("cam", 4);
+        assertNull(queue.nextPartId("P-1"));
+        assertEquals("P-1", queue.nextPartId("P-2"), "a newer part id replaces one not yet used");
+        queue.offer(Frame.arrived("cam", null, IMAGE, "a", FrameOutcome.NONE));
+        queue.offer(Frame.arrived("cam", null, IMAGE, "b", FrameOutcome.NONE));
+        assertEquals("P-2", queue.take().partId());
+        assertNull(queue.take().partId(), "used once only");
+
+        queue.nextPartId("P-3");
+        queue.offer(Frame.arrived("cam", "scanned-7", IMAGE, "c", FrameOutcome.NONE));
+        queue.offer(Frame.arrived("cam", null, IMAGE, "d", FrameOutcome.NONE));
+        assertEquals("scanned-7", queue.take().partId(), "the id the source gave the frame wins");
+        assertNull(queue.take().partId(), "and the pending one is used up, never shifted onto the next part");
+    }
 }
