@@ -131,7 +131,7 @@ public class LineWithModel implements QuarkusTestResourceLifecycleManager {
     }
 
     /** Waits until mosquitto accepts connections, so the appliance's first connect does not start its backoff. */
-    static void awaitListening(Process p, int port, Path log) throws IOException, InterruptedException {
+    public static void awaitListening(Process p, int port, Path log) throws IOException, InterruptedException {
         long end = System.currentTimeMillis() + BROKER_START_MS;
         while (System.currentTimeMillis() < end) {
             if (!p.isAlive()) {

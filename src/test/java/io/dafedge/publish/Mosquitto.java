@@ -3,8 +3,6 @@ package io.dafedge.publish;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,19 +10,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import io.dafedge.api.LineWithModel;
 import io.dafedge.api.Subprocesses;
 
 /** A real mosquitto on a free loopback port, with listener settings of the test's choosing and its log in a file. */
 final class Mosquitto implements AutoCloseable {
-    private static final long START_MS = 10_000;
     private final Process process;
     private final int port;
-    private final Path log;
 
-    private Mosquitto(Process process, int port, Path log) {
+    private Mosquitto(Process process, int port) {
         this.process = process;
         this.port = port;
-        this.log = log;
     }
 
     /** A Debian tool (mosquitto, mosquitto_sub, mosquitto_passwd); skips with DAF_SKIP_EXTERNAL=1 when missing. */
@@ -51,29 +47,18 @@ final class Mosquitto implements AutoCloseable {
         Files.writeString(file, String.join("\n", conf) + "\n");
         Path log = dir.resolve("mosquitto-" + port + ".log");
         Process p = Subprocesses.start(log, List.of(tool("mosquitto"), "-c", file.toString()));
-        Mosquitto m = new Mosquitto(p, port, log);
-        long end = System.currentTimeMillis() + START_MS;
-        while (System.currentTimeMillis() < end) {
-            if (!p.isAlive()) {
-                throw new IOException("mosquitto exited with " + p.exitValue() + ": " + m.log());
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                return m;
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
+        Mosquitto m = new Mosquitto(p, port);
+        try {
+            LineWithModel.awaitListening(p, port, log);
+        } catch (IOException | InterruptedException e) {
+            m.close();
+            throw e;
         }
-        m.close();
-        throw new IOException("mosquitto not listening on " + port + " after " + START_MS + " ms: " + m.log());
+        return m;
     }
 
     int port() {
         return port;
-    }
-
-    String log() throws IOException {
-        return Files.readString(log, StandardCharsets.UTF_8);
     }
 
     /**
