@@ -38,7 +38,6 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509KeyManager;
-import javax.net.ssl.X509TrustManager;
 
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.jboss.logging.Logger;
