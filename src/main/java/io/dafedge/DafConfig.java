@@ -91,6 +91,15 @@ public interface DafConfig {
         /** Whether the heat-map PNG is published besides the result. */
         @WithDefault("true")
         boolean heatmaps();
+
+        Outbox outbox();
+    }
+
+    /** Results wait on disk (under the data folder's outbox/) until the broker has acknowledged them. */
+    interface Outbox {
+        /** The most the outbox may take on disk; when full, heat maps and OK results go before NOK results. */
+        @WithDefault("512")
+        long maxMb();
     }
 
     interface Store {
