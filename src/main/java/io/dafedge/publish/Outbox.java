@@ -38,7 +38,7 @@ public final class Outbox implements AutoCloseable {
 
     /** Why a result (or only its heat map) was given up. */
     public enum Drop {
-        /** The writer's queue was full: the disk could not keep up. */
+        /** The writer's queue was full (the disk could not keep up), or the outbox was closing. */
         QUEUE_FULL("queue-full"),
         /** The quota was reached: the heat map was deleted, the result kept. */
         HEATMAP_QUOTA("heatmap-quota"),

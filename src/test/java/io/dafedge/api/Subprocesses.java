@@ -10,26 +10,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** The external programs the end-to-end tests run: finding them, starting them with a log, stopping them. */
-final class Subprocesses {
+public final class Subprocesses {
     private static final long STOP_SECONDS = 5;
 
     private Subprocesses() {
     }
 
     /** An executable on the PATH, or in the sbin folders Debian puts mosquitto in (not on every user's PATH). */
-    static Optional<Path> find(String name) {
+    public static Optional<Path> find(String name) {
         String path = System.getenv().getOrDefault("PATH", "");
         return Stream.concat(Stream.of(path.split(File.pathSeparator)), Stream.of("/usr/sbin", "/usr/local/sbin"))
                 .filter(dir -> !dir.isEmpty()).map(dir -> Path.of(dir, name)).filter(Files::isExecutable).findFirst();
     }
 
     /** Starts a program with its stdout and stderr in {@code log}. */
-    static Process start(Path log, List<String> command) throws IOException {
+    public static Process start(Path log, List<String> command) throws IOException {
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     /** Asks the process to end, and kills it if it has not within a few seconds. */
-    static void stop(Process p) {
+    public static void stop(Process p) {
         p.destroy();
         try {
             if (!p.waitFor(STOP_SECONDS, TimeUnit.SECONDS)) {
