@@ -211,7 +211,7 @@ public final class Outbox implements AutoCloseable {
             long sessionOfPick;
             try {
                 synchronized (lock) {
-                    s = pick();
+                    s = sending ? pick() : null;
                     if (s == null) {
                         lock.wait(500);
                         continue;
@@ -351,8 +351,11 @@ public final class Outbox implements AutoCloseable {
     public void close() {
         accepting = false;
         join(writer);
-        sending = false;
-        sender.interrupt();
+        // not interrupted: an interrupt in the middle of reading an entry would look like a damaged file
+        synchronized (lock) {
+            sending = false;
+            lock.notifyAll();
+        }
         join(sender);
     }
 
