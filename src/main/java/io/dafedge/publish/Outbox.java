@@ -235,13 +235,28 @@ public final class Outbox implements AutoCloseable {
                 }
                 continue;
             }
+            boolean refused = false;
             synchronized (lock) {
                 if (sessionOfPick != session) {
                     continue; // the connection changed while we read: the new one starts over anyway
                 }
-                List<MessageEncoding.Message> messages = encoding.messages(entry);
-                Attempt a = new Attempt(s, session, messages.size());
-                for (MessageEncoding.Message m : messages) {
+                List<MessageEncoding.Message> messages;
+                try {
+                    messages = encoding.messages(entry);
+                } catch (RuntimeException e) {
+                    // a fault of the encoding's, not of the entry's: it stays, and is tried again after a pause
+                    LOG.errorf(e, "outbox: %s could not be encoded", s);
+                    messages = null;
+                }
+                Attempt a = new Attempt(s, session, messages == null || messages.isEmpty() ? 1 : messages.size());
+                if (messages == null) {
+                    a.failed();
+                    refused = true;
+                } else if (messages.isEmpty()) {
+                    a.acknowledged(); // nothing to send for it
+                }
+                for (int i = 0; messages != null && i < messages.size(); i++) {
+                    MessageEncoding.Message m = messages.get(i);
                     if (!mqtt.send(m.topic(), m.payload(), m.qos(), m.retained(), ok -> {
                         if (ok) {
                             a.acknowledged();
@@ -250,10 +265,22 @@ public final class Outbox implements AutoCloseable {
                         }
                     })) {
                         a.failed();
+                        refused = true;
                         break;
                     }
                 }
             }
+            if (refused) {
+                pause(); // the connection is likely going; its loss, or a moment, before the camera starts over
+            }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -277,8 +304,8 @@ public final class Outbox implements AutoCloseable {
     private void dropped(Drop reason, Verdict verdict, String what) {
         drops.incrementAndGet(reason.ordinal() * Verdict.values().length + verdict.ordinal());
         LOG.debugf("outbox: %s dropped (%s)", what, reason.label);
-        if (reason == Drop.WRITE_ERROR || reason == Drop.CORRUPT) {
-            return; // the store logged the cause already
+        if (reason == Drop.CORRUPT) {
+            return; // the store logged each with its file
         }
         long now = System.nanoTime();
         synchronized (lastDropLog) {

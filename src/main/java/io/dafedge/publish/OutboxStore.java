@@ -248,9 +248,11 @@ final class OutboxStore {
         } catch (IOException ignored) {
             // the folder itself is failing; the next write tries again
         }
+        if (writing) { // the first failure says why; the outbox sums up the rest once a minute
+            LOG.errorf("outbox: cannot write to %s (%s: %s): %s result %s dropped, and every result until writing"
+                    + " works again", dir, ex.getClass().getSimpleName(), ex.getMessage(), e.verdict(), e.resultId());
+        }
         writing = false;
-        LOG.errorf("outbox: cannot write to %s (%s: %s): %s %s dropped", dir, ex.getClass().getSimpleName(),
-                ex.getMessage(), e.verdict(), e.resultId());
         drops.dropped(Outbox.Drop.WRITE_ERROR, e.verdict(), e.resultId());
     }
 
