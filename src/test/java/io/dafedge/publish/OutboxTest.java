@@ -113,4 +113,58 @@ class OutboxTest {
             assertEquals(expected, results, "each camera's results (and heat maps) in order, repeats dropped");
         }
     }
+
+    @Test
+    void resultsInFlightWhenTheConnectionDiesAreSentAgainFromTheOldestUnacknowledged() throws Exception {
+        List<String> arrived = new ArrayList<>();
+        try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", 0);
+                CuttableProxy path = new CuttableProxy(broker.port())) {
+            MqttClient sub = new MqttClient(broker.url(), "sub", new MemoryPersistence());
+            sub.connect();
+            sub.subscribe("daf-edge/s/+/+/result", 1, (topic, m) -> {
+                synchronized (arrived) {
+                    arrived.add(new String(m.getPayload(), StandardCharsets.UTF_8));
+                }
+            });
+            try (MqttPublisher mqtt = new MqttPublisher(new MqttPublisher.Connection(path.url(), "pub", null, null),
+                    TOPICS.status(), OFFLINE)) {
+                Outbox outbox = new Outbox(dir, 1 << 20, mqtt, MessageEncoding.json(TOPICS));
+                for (int i = 0; i < 100; i++) {
+                    outbox.offer(entry(i));
+                }
+                await("the first results acknowledged", () -> outbox.delivered() == 100);
+                // the path goes dead: what is published now reaches no broker, and no acknowledgement comes back
+                path.swallow();
+                for (int i = 100; i < 200; i++) {
+                    outbox.offer(entry(i));
+                }
+                await("a full window in flight", () -> outbox.written() == 200);
+                Thread.sleep(300);
+                assertEquals(100, outbox.pending(), "nothing acknowledged through the dead path");
+                path.cut();
+                await("all acknowledged after the reconnect", () -> outbox.pending() == 0);
+                outbox.close();
+            } finally {
+                await("all received", () -> {
+                    synchronized (arrived) {
+                        return new LinkedHashSet<>(arrived).size() == 200;
+                    }
+                });
+                sub.disconnect();
+                sub.close();
+            }
+        }
+        for (String camera : List.of("c0", "c1")) {
+            List<String> expected = new ArrayList<>();
+            for (int i = camera.equals("c0") ? 0 : 1; i < 200; i += 2) {
+                expected.add("{\"resultId\":\"r" + i + "\",\"camera\":\"" + camera + "\"}");
+            }
+            List<String> results;
+            synchronized (arrived) {
+                results = new LinkedHashSet<>(arrived).stream().filter(a -> a.contains("\"" + camera + "\""))
+                        .toList();
+            }
+            assertEquals(expected, results, "each camera's results in order, repeats dropped, none missing");
+        }
+    }
 }
