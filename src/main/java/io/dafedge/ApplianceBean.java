@@ -167,6 +167,10 @@ public class ApplianceBean {
                 .description("results on disk waiting for the broker's acknowledgement").register(registry);
         Gauge.builder("daf.outbox.bytes", outbox, Outbox::bytes).baseUnit("bytes")
                 .description("disk the outbox takes").register(registry);
+        Gauge.builder("daf.outbox.queued", outbox, Outbox::queued)
+                .description("results waiting for the outbox's writer").register(registry);
+        FunctionCounter.builder("daf.outbox.written", outbox, Outbox::written)
+                .description("results written to the outbox on disk").register(registry);
         FunctionCounter.builder("daf.outbox.delivered", outbox, Outbox::delivered)
                 .description("results the broker acknowledged").register(registry);
         for (Outbox.Drop reason : Outbox.Drop.values()) {

@@ -20,9 +20,4 @@ public record OutboxEntry(String camera, String line, Verdict verdict, String re
         Objects.requireNonNull(resultId, "resultId");
         Objects.requireNonNull(resultJson, "resultJson");
     }
-
-    /** Bytes the entry's payloads take, what counts against the outbox's quota besides the files' headers. */
-    public long payloadBytes() {
-        return resultJson.length + (heatmapPng == null ? 0 : heatmapPng.length);
-    }
 }

@@ -35,10 +35,10 @@ import io.dafedge.api.Subprocesses;
 /**
  * The issue's test: 1000 results over two cameras, published by the outbox (in a process of its own) through
  * Debian's mosquitto (persistent, so it keeps a persistent session's queued messages across its restarts), while the
- * broker is stopped and started twice and the publishing process is killed (SIGKILL, no clean close) while the broker
- * is away, with a backlog on disk, and started again on the same data folder; the second broker stop is ridden out by
- * the second process's automatic reconnect. An independent persistent-session subscriber must receive every result id at
- * least once, in order per camera once repeats are dropped.
+ * broker is stopped and started twice and the publishing process is killed (SIGKILL, no clean close) while the
+ * broker is away, with a backlog on disk, and started again on the same data folder; the second broker stop is
+ * ridden out by the second process's automatic reconnect. An independent persistent-session subscriber must receive
+ * every result id at least once, in order per camera once repeats are dropped.
  * <p>
  * What a killed process had only in memory (entries queued for its writer, not yet on disk) is lost with it, as it
  * would be in the appliance; the second process therefore starts at the first result the first did not report
