@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -35,9 +36,12 @@ import io.dafedge.inspect.LineSetup;
 import io.dafedge.inspect.Postprocess;
 import io.dafedge.inspect.ResultSink;
 import io.dafedge.model.ModelCatalog;
+import io.dafedge.inspect.Verdict;
 import io.dafedge.publish.EmbeddedBroker;
+import io.dafedge.publish.MessageEncoding;
 import io.dafedge.publish.MqttPublisher;
 import io.dafedge.publish.MqttTls;
+import io.dafedge.publish.Outbox;
 import io.dafedge.publish.ResultMessages;
 import io.dafedge.publish.ResultPublisher;
 import io.dafedge.publish.StatusMessages;
@@ -75,6 +79,7 @@ public class ApplianceBean {
 
     private EmbeddedBroker broker;
     private MqttPublisher mqtt;
+    private Outbox outbox;
     private Topics topics;
     private ResultWriter writer;
     private Appliance appliance;
@@ -99,11 +104,17 @@ public class ApplianceBean {
         topics = new Topics(config.site());
         List<CameraSettings> cameras = cameraSettings(config);
         startMqtt();
+        try {
+            outbox = new Outbox(dataDir.root().resolve("outbox"), config.mqtt().outbox().maxMb() * 1024 * 1024, mqtt,
+                    MessageEncoding.json(topics));
+        } catch (IOException e) {
+            throw new UncheckedIOException("the MQTT outbox folder is not usable: " + e.getMessage(), e);
+        }
         writer = new ResultWriter(STORE_QUEUE, results::saveAll);
         candidates = new CandidateFrames(dataDir.root().resolve("lines"), CANDIDATES_PER_LINE,
                 cameras.stream().collect(Collectors.toMap(CameraSettings::id, c -> c)));
         InspectionMetrics metrics = new InspectionMetrics(registry);
-        List<ResultSink> sinks = List.of(new ResultPublisher(mqtt, topics, config.mqtt().heatmaps()), writer,
+        List<ResultSink> sinks = List.of(new ResultPublisher(outbox, config.site(), config.mqtt().heatmaps()), writer,
                 metrics, candidates);
         LineModels models = new LineModels();
         appliance = new Appliance(cameras, models, new Inspector(models::current, new Postprocess(),
@@ -129,6 +140,21 @@ public class ApplianceBean {
             return t;
         });
         housekeeping.scheduleAtFixedRate(this::publishStatus, 0, STATUS_SECONDS, TimeUnit.SECONDS);
+        mqtt.addConnectionListener(new MqttPublisher.ConnectionListener() {
+            @Override
+            public void connected() {
+                try {
+                    housekeeping.execute(ApplianceBean.this::publishStatus); // a fresh status right after an outage
+                } catch (RejectedExecutionException stopping) {
+                    // shutting down: the offline status follows
+                }
+            }
+
+            @Override
+            public void lost() {
+                // the will tells subscribers
+            }
+        });
         housekeeping.scheduleAtFixedRate(this::retention, 1, 60, TimeUnit.MINUTES);
         LOG.infof("appliance running: site %s, %d camera(s) on line(s) %s", config.site(), cameras.size(),
                 appliance.lines());
@@ -145,9 +171,27 @@ public class ApplianceBean {
         FunctionCounter.builder("daf.mqtt.published", mqtt, MqttPublisher::published)
                 .description("messages the broker took").register(registry);
         FunctionCounter.builder("daf.mqtt.failed", mqtt, MqttPublisher::failed)
-                .description("messages lost: offline buffer full or failed in flight").register(registry);
+                .description("messages not delivered: refused while not connected, or failed in flight")
+                .register(registry);
         Gauge.builder("daf.mqtt.connected", mqtt, m -> m.connected() ? 1 : 0)
                 .description("1 while connected to the broker").register(registry);
+        Gauge.builder("daf.outbox.pending", outbox, Outbox::pending)
+                .description("results on disk waiting for the broker's acknowledgement").register(registry);
+        Gauge.builder("daf.outbox.bytes", outbox, Outbox::bytes).baseUnit("bytes")
+                .description("disk the outbox takes").register(registry);
+        Gauge.builder("daf.outbox.queued", outbox, Outbox::queued)
+                .description("results waiting for the outbox's writer").register(registry);
+        FunctionCounter.builder("daf.outbox.written", outbox, Outbox::written)
+                .description("results written to the outbox on disk").register(registry);
+        FunctionCounter.builder("daf.outbox.delivered", outbox, Outbox::delivered)
+                .description("results the broker acknowledged").register(registry);
+        for (Outbox.Drop reason : Outbox.Drop.values()) {
+            for (Verdict verdict : Verdict.values()) {
+                FunctionCounter.builder("daf.outbox.dropped", outbox, o -> o.dropped(reason, verdict))
+                        .description("results (heatmap-quota: heat maps only) the outbox gave up, by reason")
+                        .tags("reason", reason.label, "verdict", verdict.name()).register(registry);
+            }
+        }
     }
 
     /** The configured cameras, or the demo camera on the demo line when none is configured. */
@@ -248,7 +292,7 @@ public class ApplianceBean {
                 last[1] = t;
             }
             ObjectNode status = StatusMessages.online(config.site(), startedAt, now, appliance.cameras(),
-                    id -> rates.getOrDefault(id, 0.0), mqtt);
+                    id -> rates.getOrDefault(id, 0.0), mqtt, outbox);
             if (commands != null) {
                 status.putObject("commands").put("accepted", commands.accepted()).put("rejected", commands.rejected());
             }
@@ -282,6 +326,9 @@ public class ApplianceBean {
         if (writer != null) {
             writer.close();
         }
+        if (outbox != null) {
+            outbox.close();
+        }
         if (mqtt != null) {
             mqtt.close(ResultMessages.bytes(StatusMessages.offline(config.site())), topics.status());
         }
@@ -296,6 +343,10 @@ public class ApplianceBean {
 
     public MqttPublisher mqtt() {
         return mqtt;
+    }
+
+    public Outbox outbox() {
+        return outbox;
     }
 
     public CandidateFrames candidates() {

@@ -97,6 +97,8 @@ public interface DafConfig {
         Tls tls();
 
         Commands commands();
+
+        Outbox outbox();
     }
 
     /** Used with ssl:// broker URLs only; passwords may come from the environment (DAF_MQTT_TLS_..._PASSWORD). */
@@ -133,6 +135,13 @@ public interface DafConfig {
         /** The commands carried out; others are rejected. */
         @WithDefault("set-part-id,reinspect,switch-model,set-threshold")
         List<String> allowed();
+    }
+
+    /** Results wait on disk (under the data folder's outbox/) until the broker has acknowledged them. */
+    interface Outbox {
+        /** The most the outbox may take on disk; when full, heat maps and OK results go before NOK results. */
+        @WithDefault("512")
+        long maxMb();
     }
 
     interface Store {

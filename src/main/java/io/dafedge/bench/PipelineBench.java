@@ -2,6 +2,8 @@ package io.dafedge.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
 
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -38,7 +41,9 @@ import io.dafedge.inspect.LineModels;
 import io.dafedge.inspect.Postprocess;
 import io.dafedge.model.Detector;
 import io.dafedge.publish.EmbeddedBroker;
+import io.dafedge.publish.MessageEncoding;
 import io.dafedge.publish.MqttPublisher;
+import io.dafedge.publish.Outbox;
 import io.dafedge.publish.ResultMessages;
 import io.dafedge.publish.ResultPublisher;
 import io.dafedge.publish.StatusMessages;
@@ -53,8 +58,8 @@ import io.dafedge.synth.demo.DemoProduct;
 /**
  * The appliance's main loop for one camera, in one process, measured: uploaded PNGs decoded and queued as the upload
  * API does, the camera's {@link CameraWorker} inspecting them with the given detector, results published (with heat
- * maps, the appliance's default) through an embedded broker to an independent subscriber that notes when each
- * arrives. The store writer saves nothing: the appliance writes the database off the inspection thread in batches,
+ * maps, the appliance's default) through the appliance's disk outbox (in a temporary folder, deleted afterwards) and
+ * an embedded broker to an independent subscriber that notes when each arrives. The store writer saves nothing: the appliance writes the database off the inspection thread in batches,
  * so only its hand-off is on a frame's path.
  * <p>
  * The bench's own thread stands in for the worker's loop and calls {@link CameraWorker#handle} itself, to time it;
@@ -69,6 +74,8 @@ public final class PipelineBench {
     static final int QUEUE = 8;
     /** The appliance's store queue. */
     private static final int STORE_QUEUE = 2000;
+    /** The appliance's default outbox quota. */
+    private static final long OUTBOX_BYTES = 512L * 1024 * 1024;
     /** The paced phase offers frames at this fraction of the measured throughput: busy, yet the queue can drain. */
     public static final double PACED_LOAD = 0.7;
     private static final int DISTINCT_FRAMES = 16;
@@ -182,8 +189,10 @@ public final class PipelineBench {
             throws IOException, InterruptedException {
         List<byte[]> pngs = demoPngs(settings.side());
         Topics topics = new Topics(SITE);
+        Path outboxDir = Files.createTempDirectory("daf-bench-outbox");
         try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", 0);
                 MqttPublisher mqtt = publisher(broker, topics);
+                Outbox outbox = new Outbox(outboxDir, OUTBOX_BYTES, mqtt, MessageEncoding.json(topics));
                 ResultWriter writer = new ResultWriter(STORE_QUEUE, batch -> { })) {
             // not closed: closing it would close the caller's detector
             LineModels models = new LineModels();
@@ -194,7 +203,7 @@ public final class PipelineBench {
             Inspector inspector = new Inspector(models::current, new Postprocess(), Clock.systemUTC(),
                     Inspector.picturesKept(false));
             CameraWorker worker = new CameraWorker(camera, queue, inspector, models,
-                    List.of(new ResultPublisher(mqtt, topics, true), writer));
+                    List.of(new ResultPublisher(outbox, SITE, true), writer));
             PipelineBench bench = new PipelineBench(pngs, queue, worker);
             MqttClient subscriber = bench.subscribe(broker.url(), topics.result(LINE, CAMERA));
             Thread inspecting = new Thread(bench::inspect, "bench-inspect");
@@ -210,6 +219,14 @@ public final class PipelineBench {
             }
         } catch (MqttException e) {
             throw new IOException("MQTT: " + e.getMessage(), e);
+        } finally {
+            // what the subscriber had not acknowledged when the bench ended is left in the flat folder
+            try (Stream<Path> files = Files.list(outboxDir)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(outboxDir);
         }
     }
 

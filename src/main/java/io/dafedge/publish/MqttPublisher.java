@@ -1,14 +1,16 @@
 package io.dafedge.publish;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
-import org.eclipse.paho.client.mqttv3.DisconnectedBufferOptions;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
@@ -21,13 +23,14 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.jboss.logging.Logger;
 
 /**
- * The appliance's one MQTT connection (Paho, MQTT 3.1.1). Publishing never blocks the caller: while the broker is
- * away, messages wait in Paho's bounded in-memory buffer and go out on reconnect; what does not fit is counted as
- * failed. The will marks the appliance offline on the retained status topic if the connection dies.
+ * The appliance's one MQTT connection (Paho, MQTT 3.1.1). Publishing never blocks the caller and never buffers:
+ * what cannot be handed to a live connection is refused and counted as failed. Results do not go through here
+ * while the broker is away: they wait in the {@link Outbox} on disk, which resends them on every reconnect, and a
+ * buffer of Paho's would send stale copies ahead of that resend, out of order. The will marks the appliance offline
+ * on the retained status topic if the connection dies.
  */
 public final class MqttPublisher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(MqttPublisher.class);
-    static final int OFFLINE_BUFFER = 10_000;
     private static final long MAX_RETRY_SECONDS = 30;
 
     /**
@@ -59,6 +62,7 @@ public final class MqttPublisher implements AutoCloseable {
     });
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
     private volatile String lastError;
     private volatile boolean closed;
 
@@ -82,13 +86,7 @@ public final class MqttPublisher implements AutoCloseable {
         if (connection.secure()) {
             (connection.tls() != null ? connection.tls() : MqttTls.load(MqttTls.Settings.none())).applyTo(options);
         }
-        DisconnectedBufferOptions buffer = new DisconnectedBufferOptions();
-        buffer.setBufferEnabled(true);
-        buffer.setBufferSize(OFFLINE_BUFFER);
-        buffer.setDeleteOldestMessages(false); // a full buffer refuses, so the loss is counted where it happens
-        buffer.setPersistBuffer(false);
-        client.setBufferOpts(buffer);
-        client.setCallback(new Resubscriber());
+        client.setCallback(new Callbacks());
         connect(1);
     }
 
@@ -145,23 +143,32 @@ public final class MqttPublisher implements AutoCloseable {
         }
     }
 
-    /** Renews the subscriptions whenever a connection is made; the rest of the callback is the listeners' work. */
-    private final class Resubscriber implements MqttCallbackExtended {
+    /**
+     * Paho's one callback: on every connection made, renews the subscriptions and tells the listeners; on a lost
+     * one, tells them too. Paho takes a single callback per client, so both concerns live here.
+     */
+    private final class Callbacks implements MqttCallbackExtended {
         @Override
         public void connectComplete(boolean reconnect, String serverUri) {
             subscriptions.values().forEach(MqttPublisher.this::subscribeNow);
+            listeners.forEach(ConnectionListener::connected);
         }
 
         @Override
         public void connectionLost(Throwable cause) {
+            lastError = String.valueOf(cause == null ? "connection lost" : cause.getMessage());
+            LOG.warnf("MQTT connection to %s lost (%s); reconnecting", connection, lastError);
+            listeners.forEach(ConnectionListener::lost);
         }
 
         @Override
         public void messageArrived(String topic, MqttMessage message) {
+            // each subscription has its own listener
         }
 
         @Override
         public void deliveryComplete(IMqttDeliveryToken token) {
+            // each publish has its own listener
         }
     }
 
@@ -198,19 +205,40 @@ public final class MqttPublisher implements AutoCloseable {
         retries.schedule(() -> connect(Math.min(delaySeconds * 2, MAX_RETRY_SECONDS)), delaySeconds, TimeUnit.SECONDS);
     }
 
-    /** Hands a message to Paho; returns false (and counts it) when it can be neither sent nor buffered. */
+    /** Told, on Paho's thread, of every connection made (the first and each automatic reconnect) and lost. */
+    public interface ConnectionListener {
+        void connected();
+
+        void lost();
+    }
+
+    public void addConnectionListener(ConnectionListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Hands a message to the live connection; returns false (and counts it) when it cannot. */
     public boolean publish(String topic, byte[] payload, int qos, boolean retained) {
+        return send(topic, payload, qos, retained, ok -> { });
+    }
+
+    /**
+     * Like {@link #publish}, and {@code done} hears true when the broker acknowledged the message (QoS 1; QoS 0:
+     * when it was written), false when it failed in flight. Not called when this returns false.
+     */
+    public boolean send(String topic, byte[] payload, int qos, boolean retained, Consumer<Boolean> done) {
         try {
             client.publish(topic, payload, qos, retained, null, new IMqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     published.incrementAndGet();
+                    done.accept(true);
                 }
 
                 @Override
                 public void onFailure(IMqttToken token, Throwable e) {
                     failed.incrementAndGet();
                     lastError = String.valueOf(e.getMessage());
+                    done.accept(false);
                 }
             });
             return true;
@@ -230,7 +258,7 @@ public final class MqttPublisher implements AutoCloseable {
         return published.get();
     }
 
-    /** Messages lost: refused by a full offline buffer or failed in flight. */
+    /** Messages not delivered: refused while not connected, or failed in flight. */
     public long failed() {
         return failed.get();
     }

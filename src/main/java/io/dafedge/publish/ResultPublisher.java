@@ -4,24 +4,25 @@ import io.dafedge.ingest.Frame;
 import io.dafedge.inspect.InspectionResult;
 import io.dafedge.inspect.ResultSink;
 
-/** Publishes every result (QoS 1) and, when there is one and they are wanted, its heat map (QoS 1). */
+/**
+ * Hands every result (with its heat map, when there is one and they are wanted) to the outbox, which writes it to
+ * disk and publishes it; returns at once.
+ */
 public final class ResultPublisher implements ResultSink {
-    private final MqttPublisher mqtt;
-    private final Topics topics;
+    private final Outbox outbox;
+    private final String site;
     private final boolean heatmaps;
 
-    public ResultPublisher(MqttPublisher mqtt, Topics topics, boolean heatmaps) {
-        this.mqtt = mqtt;
-        this.topics = topics;
+    public ResultPublisher(Outbox outbox, String site, boolean heatmaps) {
+        this.outbox = outbox;
+        this.site = site;
         this.heatmaps = heatmaps;
     }
 
     @Override
     public void accept(InspectionResult r, Frame frame) {
-        byte[] payload = ResultMessages.bytes(ResultMessages.result(topics.site(), r, frame, System.nanoTime()));
-        mqtt.publish(topics.result(r.line(), r.camera()), payload, 1, false);
-        if (heatmaps && r.overlayPng() != null) {
-            mqtt.publish(topics.heatmap(r.line(), r.camera()), r.overlayPng(), 1, false);
-        }
+        byte[] payload = ResultMessages.bytes(ResultMessages.result(site, r, frame, System.nanoTime()));
+        outbox.offer(new OutboxEntry(r.camera(), r.line(), r.verdict(), r.resultId().toString(), payload,
+                heatmaps ? r.overlayPng() : null));
     }
 }

@@ -16,7 +16,7 @@ public final class StatusMessages {
 
     /** {@code rates} gives frames per second inspected per camera since the last status. */
     public static ObjectNode online(String site, Instant startedAt, Instant now, Collection<Appliance.Camera> cameras,
-            ToDoubleFunction<String> rates, MqttPublisher mqtt) {
+            ToDoubleFunction<String> rates, MqttPublisher mqtt, Outbox outbox) {
         ObjectNode o = ResultMessages.object();
         o.put("site", site);
         o.put("online", true);
@@ -24,6 +24,16 @@ public final class StatusMessages {
         o.put("startedAt", startedAt.toString());
         o.put("uptimeSeconds", Duration.between(startedAt, now).toSeconds());
         o.put("mqttFailed", mqtt.failed());
+        ObjectNode box = o.putObject("outbox");
+        box.put("pending", outbox.pending());
+        box.put("bytes", outbox.bytes());
+        box.put("quotaBytes", outbox.quotaBytes());
+        box.put("delivered", outbox.delivered());
+        ObjectNode dropped = box.putObject("dropped");
+        outbox.droppedSummary().forEach((reason, byVerdict) -> {
+            ObjectNode r = dropped.putObject(reason);
+            byVerdict.forEach(r::put);
+        });
         var list = o.putArray("cameras");
         for (Appliance.Camera c : cameras) {
             ObjectNode n = list.addObject();
