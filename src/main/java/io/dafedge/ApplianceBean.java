@@ -46,6 +46,9 @@ import io.dafedge.publish.ResultMessages;
 import io.dafedge.publish.ResultPublisher;
 import io.dafedge.publish.StatusMessages;
 import io.dafedge.publish.Topics;
+import io.dafedge.publish.sparkplug.ApplianceState;
+import io.dafedge.publish.sparkplug.SparkplugIds;
+import io.dafedge.publish.sparkplug.SparkplugMode;
 import io.dafedge.store.CandidateFrames;
 import io.dafedge.store.DataDirectory;
 import io.dafedge.store.LineRepository;
@@ -79,10 +82,12 @@ public class ApplianceBean {
 
     private EmbeddedBroker broker;
     private MqttPublisher mqtt;
-    private Outbox outbox;
+    private SparkplugMode sparkplug;
+    // read by the Sparkplug births on Paho's thread, which may come before they are set
+    private volatile Outbox outbox;
     private Topics topics;
     private ResultWriter writer;
-    private Appliance appliance;
+    private volatile Appliance appliance;
     private CandidateFrames candidates;
     private LineSetup setup;
     private CommandListener commands;
@@ -103,12 +108,22 @@ public class ApplianceBean {
     void start(@Observes StartupEvent event) {
         topics = new Topics(config.site());
         List<CameraSettings> cameras = cameraSettings(config);
-        startMqtt();
+        DafConfig.Sparkplug sp = config.mqtt().sparkplug();
+        if (config.mqtt().payload() == DafConfig.Payload.SPARKPLUG) {
+            sparkplug = new SparkplugMode(new SparkplugIds(sp.group(), sp.node().orElse(config.site())),
+                    dataDir.root().resolve("sparkplug-bdseq"), config.site(), config.mqtt().heatmaps(), sp.dataQos(),
+                    new ApplianceState(cameras, () -> appliance, () -> outbox));
+        }
+        byte[] offline = ResultMessages.bytes(StatusMessages.offline(config.site()));
+        startMqtt(sparkplug != null ? sparkplug.will() : new MqttPublisher.Will(topics.status(), () -> offline, true));
         try {
             outbox = new Outbox(dataDir.root().resolve("outbox"), config.mqtt().outbox().maxMb() * 1024 * 1024, mqtt,
-                    MessageEncoding.json(topics));
+                    sparkplug != null ? sparkplug : MessageEncoding.json(topics));
         } catch (IOException e) {
             throw new UncheckedIOException("the MQTT outbox folder is not usable: " + e.getMessage(), e);
+        }
+        if (sparkplug != null) {
+            sparkplug.listen(mqtt, outbox);
         }
         writer = new ResultWriter(STORE_QUEUE, results::saveAll);
         candidates = new CandidateFrames(dataDir.root().resolve("lines"), CANDIDATES_PER_LINE,
@@ -210,7 +225,7 @@ public class ApplianceBean {
         return list;
     }
 
-    private void startMqtt() {
+    private void startMqtt(MqttPublisher.Will will) {
         String url;
         if (config.mqtt().broker().isPresent()) {
             url = config.mqtt().broker().get();
@@ -238,8 +253,7 @@ public class ApplianceBean {
                     + " and the TLS settings are ignored", url);
         }
         try {
-            mqtt = new MqttPublisher(connection, topics.status(),
-                    ResultMessages.bytes(StatusMessages.offline(config.site())));
+            mqtt = new MqttPublisher(connection, will);
         } catch (MqttException e) {
             throw new IllegalStateException("MQTT broker URL " + url + " is not usable: " + e.getMessage(), e);
         }
@@ -291,6 +305,10 @@ public class ApplianceBean {
                 last[0] = n;
                 last[1] = t;
             }
+            if (sparkplug != null) {
+                sparkplug.publishCounts(outbox); // Sparkplug's node and device data stand for the JSON status
+                return;
+            }
             ObjectNode status = StatusMessages.online(config.site(), startedAt, now, appliance.cameras(),
                     id -> rates.getOrDefault(id, 0.0), mqtt, outbox);
             if (commands != null) {
@@ -330,7 +348,7 @@ public class ApplianceBean {
             outbox.close();
         }
         if (mqtt != null) {
-            mqtt.close(ResultMessages.bytes(StatusMessages.offline(config.site())), topics.status());
+            mqtt.close(true); // the offline status, or Sparkplug's NDEATH
         }
         if (broker != null) {
             broker.close();

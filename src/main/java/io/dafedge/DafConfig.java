@@ -99,6 +99,29 @@ public interface DafConfig {
         Commands commands();
 
         Outbox outbox();
+
+        /** The payloads: json (daf-edge's topics, docs/mqtt.md) or sparkplug (Sparkplug B). */
+        @WithDefault("json")
+        Payload payload();
+
+        Sparkplug sparkplug();
+    }
+
+    enum Payload {
+        JSON, SPARKPLUG
+    }
+
+    /** Sparkplug B ids and the QoS of results (docs/mqtt.md, "Sparkplug B"). */
+    interface Sparkplug {
+        @WithDefault("daf-edge")
+        String group();
+
+        /** The edge node id; defaults to the site. */
+        Optional<String> node();
+
+        /** 1 keeps results in the outbox until acknowledged; 0 is what Sparkplug asks of data messages. */
+        @WithDefault("1")
+        int dataQos();
     }
 
     /** Used with ssl:// broker URLs only; passwords may come from the environment (DAF_MQTT_TLS_..._PASSWORD). */

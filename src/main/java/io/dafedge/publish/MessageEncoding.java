@@ -12,6 +12,14 @@ public interface MessageEncoding {
     /** The messages of one entry, in the order they are published; the entry is done when all are acknowledged. */
     List<Message> messages(OutboxEntry entry);
 
+    /**
+     * Messages that open every connection, published before any entry of it (Sparkplug's births); none for JSON.
+     * Called on the thread that announces the connection, with the sending paused.
+     */
+    default List<Message> sessionStart() {
+        return List.of();
+    }
+
     /** One MQTT message. */
     record Message(String topic, byte[] payload, int qos, boolean retained) {
     }

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
@@ -55,6 +56,8 @@ public final class MqttPublisher implements AutoCloseable {
     private final MqttAsyncClient client;
     private final MqttConnectOptions options = new MqttConnectOptions();
     private final Connection connection;
+    private final Will will;
+    private volatile byte[] armedWill;
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mqtt-connect");
         t.setDaemon(true);
@@ -71,14 +74,28 @@ public final class MqttPublisher implements AutoCloseable {
      * broker that is down at start-up delays no frame.
      */
     public MqttPublisher(Connection connection, String willTopic, byte[] willPayload) throws MqttException {
+        this(connection, new Will(willTopic, () -> willPayload, true));
+    }
+
+    /**
+     * The will the broker publishes (QoS 1) if the connection dies. Its payload is taken anew for each connection
+     * (the first, each retry, and before Paho's automatic reconnects), since Sparkplug's NDEATH carries a number that
+     * changes with every connection.
+     */
+    public record Will(String topic, Supplier<byte[]> payload, boolean retained) {
+    }
+
+    /** As {@link #MqttPublisher(Connection, String, byte[])}, with a will whose payload changes per connection. */
+    public MqttPublisher(Connection connection, Will will) throws MqttException {
         this.connection = connection;
+        this.will = will;
         client = new MqttAsyncClient(connection.url(), connection.clientId(), new MemoryPersistence());
         options.setCleanSession(true);
         options.setAutomaticReconnect(true);
         options.setMaxReconnectDelay((int) MAX_RETRY_SECONDS * 1000);
         options.setKeepAliveInterval(30);
         options.setMaxInflight(1000);
-        options.setWill(willTopic, willPayload, 1, true);
+        armWill();
         if (connection.username() != null) {
             options.setUserName(connection.username());
             options.setPassword(connection.password());
@@ -158,6 +175,7 @@ public final class MqttPublisher implements AutoCloseable {
         public void connectionLost(Throwable cause) {
             lastError = String.valueOf(cause == null ? "connection lost" : cause.getMessage());
             LOG.warnf("MQTT connection to %s lost (%s); reconnecting", connection, lastError);
+            armWill();
             listeners.forEach(ConnectionListener::lost);
         }
 
@@ -172,11 +190,20 @@ public final class MqttPublisher implements AutoCloseable {
         }
     }
 
+    /** The will of the next connection; Paho keeps this options object for its automatic reconnects too. */
+    private void armWill() {
+        armedWill = will.payload().get();
+        options.setWill(will.topic(), armedWill, 1, will.retained());
+    }
+
     private void connect(long delaySeconds) {
         if (closed) {
             return;
         }
         try {
+            if (delaySeconds > 1) {
+                armWill(); // a retry; the first connect's will was armed by the constructor
+            }
             client.connect(options, null, new IMqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
@@ -268,14 +295,17 @@ public final class MqttPublisher implements AutoCloseable {
         return lastError;
     }
 
-    /** Waits briefly for what is in flight, then disconnects cleanly (a clean disconnect does not fire the will). */
-    public void close(byte[] lastStatus, String statusTopic) {
+    /**
+     * Waits briefly for what is in flight, then disconnects cleanly. A clean disconnect does not fire the will, so
+     * with {@code publishWill} the connection's will is published first, as the appliance's last word.
+     */
+    public void close(boolean publishWill) {
         closed = true;
         retries.shutdownNow();
         try {
             if (client.isConnected()) {
-                if (lastStatus != null) {
-                    client.publish(statusTopic, lastStatus, 1, true).waitForCompletion(2000);
+                if (publishWill) {
+                    client.publish(will.topic(), armedWill, 1, will.retained()).waitForCompletion(2000);
                 }
                 client.disconnect(2000).waitForCompletion(3000);
             }
@@ -292,6 +322,6 @@ public final class MqttPublisher implements AutoCloseable {
 
     @Override
     public void close() {
-        close(null, null);
+        close(false);
     }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
@@ -160,7 +161,30 @@ public final class Outbox implements AutoCloseable {
             open = connected;
             sentUpTo.clear();
             inFlight = 0;
+            if (connected) {
+                publishNow(encoding.sessionStart());
+            }
             lock.notifyAll();
+        }
+    }
+
+    /**
+     * Publishes {@code messages} (made inside the sending order, so that messages numbered per connection stay in
+     * sequence with the entries) if connected; they are not kept on disk nor sent again. False when not connected.
+     */
+    public boolean publishInSequence(Supplier<List<MessageEncoding.Message>> messages) {
+        synchronized (lock) {
+            if (!open) {
+                return false;
+            }
+            publishNow(messages.get());
+            return true;
+        }
+    }
+
+    private void publishNow(List<MessageEncoding.Message> messages) {
+        for (MessageEncoding.Message m : messages) {
+            mqtt.publish(m.topic(), m.payload(), m.qos(), m.retained());
         }
     }
 

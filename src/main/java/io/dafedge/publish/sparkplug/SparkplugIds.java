@@ -22,6 +22,10 @@ public record SparkplugIds(String group, String node) {
         return nodeTopic("NDEATH");
     }
 
+    public String ndata() {
+        return nodeTopic("NDATA");
+    }
+
     public String ncmd() {
         return nodeTopic("NCMD");
     }

@@ -74,6 +74,11 @@ public final class SparkplugNode {
     /** Takes the bdSeq of the connection about to be made and returns the NDEATH to leave as its will. */
     public synchronized byte[] willForNextConnection() {
         sessionBdSeq = bdSeq.take();
+        return death();
+    }
+
+    /** The NDEATH of the current connection, for a clean shutdown to publish itself (its will does not fire). */
+    public synchronized byte[] death() {
         return encode(payload(null, List.of(metric(BD_SEQ, MetricDataType.Int64, sessionBdSeq))));
     }
 
@@ -119,9 +124,12 @@ public final class SparkplugNode {
         return new Message(ids.ddata(r.get("camera").asText()), encode(payload(nextSeq(), m)));
     }
 
-    /** A DDATA per camera with its counters, for the periodic status. */
+    /** An NDATA with the node's counters and a DDATA per camera with its counters, for the periodic status. */
     public synchronized List<Message> counts(State state) {
         List<Message> out = new ArrayList<>();
+        List<Metric> node = new ArrayList<>();
+        state.nodeCounters().forEach((name, v) -> node.add(metric(name, MetricDataType.Int64, v)));
+        out.add(new Message(ids.ndata(), encode(payload(nextSeq(), node))));
         for (Camera c : state.cameras()) {
             List<Metric> m = new ArrayList<>();
             counts(m, c);

@@ -173,8 +173,12 @@ class SparkplugNodeTest {
             last = decode(node.counts(STATE).get(0).payload()).getSeq();
             assertTrue(last >= 0 && last <= 255);
         }
-        // 3 births + 600 count messages: the 603rd message (index 602) has seq 602 mod 256
-        assertEquals((3 + 2 * 299) % 256, last);
+        // 3 births, then 3 messages per counts (NDATA first): the last NDATA is message 3 + 3 * 299
+        assertEquals((3 + 3 * 299) % 256, last);
+        List<SparkplugNode.Message> counts = node.counts(STATE);
+        assertEquals("spBv1.0/plant/NDATA/box-1", counts.get(0).topic());
+        assertEquals(5L, metric(decode(counts.get(0).payload()), "Outbox/Pending").getValue());
+        assertEquals("spBv1.0/plant/DDATA/box-1/cam2", counts.get(2).topic());
     }
 
     @Test
