@@ -19,6 +19,7 @@ import java.util.UUID;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,6 +60,7 @@ class CommandsEndToEndTest {
                 "../shared not present: no model for the end-to-end line");
         int port = ConfigProvider.getConfig().getValue("daf.mqtt.embedded-port", Integer.class);
         mes = new MqttClient("tcp://127.0.0.1:" + port, "mes-" + UUID.randomUUID(), new MemoryPersistence());
+        mes.setTimeToWait(10_000);
         mes.connect();
         mes.subscribe("daf-edge/site/#", 1, (topic, m) -> INBOX.add(new Message(topic, m.getPayload())));
     }
@@ -82,7 +84,13 @@ class CommandsEndToEndTest {
     /** Sends a command to line1 and returns its ack; {@code valid}: whether the command matches its schema. */
     private static JsonNode command(String json, boolean valid) throws Exception {
         assertEquals(valid, matches(json), json);
-        mes.publish("daf-edge/site/line1/cmd", json.getBytes(StandardCharsets.UTF_8), 1, false);
+        try {
+            mes.publish("daf-edge/site/line1/cmd", json.getBytes(StandardCharsets.UTF_8), 1, false);
+        } catch (MqttException e) {
+            // once in a full suite the embedded Moquette (0.17) delivered a command but never acknowledged it to
+            // this client, whose publish then waited forever; the ack on cmd/ack below is what the test is about
+            assertEquals(MqttException.REASON_CODE_CLIENT_TIMEOUT, e.getReasonCode(), e.toString());
+        }
         Message m = INBOX.next("/line1/cmd/ack");
         assertTrue(ACK.validate(m.text(), InputFormat.JSON).isEmpty(), m.text());
         return JSON.readTree(m.payload());
