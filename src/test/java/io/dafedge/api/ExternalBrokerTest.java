@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import org.eclipse.microprofile.config.Config;
@@ -90,7 +91,7 @@ class ExternalBrokerTest {
 
     @Test
     void theStatusIsRetainedOnline() throws Exception {
-        String status = MosquittoSub.retained(mosquittoSub(), port(), "daf-edge/site/status");
+        String status = MosquittoSub.retained(mosquittoSub(), port(), "daf-edge/site/status", List.of());
         assertFalse(status.isEmpty(), "a retained message on daf-edge/site/status");
         assertTrue(JSON.readTree(status).get("online").asBoolean(), status);
     }

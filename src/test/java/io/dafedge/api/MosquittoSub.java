@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.dafedge.api.EndToEnd.Inbox;
@@ -14,7 +15,7 @@ import io.dafedge.api.EndToEnd.Message;
  * mosquitto_sub as a subscriber that shares no code with the appliance's Paho publisher: each "topic payload" line
  * it prints goes into an inbox.
  */
-final class MosquittoSub implements AutoCloseable {
+public final class MosquittoSub implements AutoCloseable {
     private static final String ROOT = "daf-edge/";
     private final Process process;
 
@@ -49,10 +50,16 @@ final class MosquittoSub implements AutoCloseable {
         }
     }
 
-    /** The payload of the message retained on {@code topic}, or "" when none is retained within 10 s. */
-    static String retained(String binary, int port, String topic) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of(binary, "-h", "127.0.0.1", "-p", Integer.toString(port), "-t", topic,
-                "-C", "1", "--retained-only", "-W", "10")).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    /**
+     * The payload of the message retained on {@code topic}, or "" when none is retained within 10 s; {@code options}
+     * are mosquitto_sub's connection options (TLS, credentials).
+     */
+    public static String retained(String binary, int port, String topic, List<String> options)
+            throws IOException, InterruptedException {
+        List<String> c = new ArrayList<>(List.of(binary, "-h", "127.0.0.1", "-p", Integer.toString(port), "-t", topic,
+                "-C", "1", "--retained-only", "-W", "10"));
+        c.addAll(options);
+        Process p = new ProcessBuilder(c).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         p.waitFor();
         return out;

@@ -3,7 +3,6 @@ package io.dafedge.publish;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.dafedge.api.LineWithModel;
+import io.dafedge.api.MosquittoSub;
 import io.dafedge.api.Subprocesses;
 
 /** A real mosquitto on a free loopback port, with listener settings of the test's choosing and its log in a file. */
@@ -70,13 +70,7 @@ final class Mosquitto implements AutoCloseable {
     }
 
     static String retained(int port, String topic, List<String> options) throws IOException, InterruptedException {
-        List<String> c = new ArrayList<>(List.of(tool("mosquitto_sub"), "-h", "127.0.0.1", "-p",
-                Integer.toString(port), "-t", topic, "-C", "1", "--retained-only", "-W", "10"));
-        c.addAll(options);
-        Process p = new ProcessBuilder(c).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        p.waitFor();
-        return out;
+        return MosquittoSub.retained(tool("mosquitto_sub"), port, topic, options);
     }
 
     @Override
