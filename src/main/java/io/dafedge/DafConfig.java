@@ -93,6 +93,13 @@ public interface DafConfig {
         @WithDefault("true")
         boolean heatmaps();
 
+        /**
+         * Whether OK results carry a heat map too; false spares each OK frame the overlay's drawing and PNG encoding
+         * (about 2 ms), unless OK pictures are stored (daf.store.ok-images).
+         */
+        @WithDefault("true")
+        boolean okHeatmaps();
+
         /** TLS towards an ssl:// broker. */
         Tls tls();
 

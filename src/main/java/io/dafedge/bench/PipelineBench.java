@@ -89,8 +89,9 @@ public final class PipelineBench {
      * @param warmup    frames sent through first, not measured (JIT, the detector's first runs, the connections)
      * @param threshold the line's threshold; any finite value, the verdicts do not matter here
      * @param side      side of the square demo frames
+     * @param okHeatmaps whether OK frames get a heat map, as the appliance's daf.mqtt.ok-heatmaps
      */
-    public record Settings(int frames, int warmup, float threshold, int side) {
+    public record Settings(int frames, int warmup, float threshold, int side, boolean okHeatmaps) {
         public Settings {
             if (frames < 1 || warmup < 0) {
                 throw new IllegalArgumentException("need at least one frame and no negative warm-up");
@@ -201,7 +202,7 @@ public final class PipelineBench {
             FrameQueue queue = new FrameQueue(CAMERA, QUEUE);
             // the appliance's default: only NOK frames get a thumbnail (a threshold of 0 makes every frame NOK)
             Inspector inspector = new Inspector(models::current, new Postprocess(), Clock.systemUTC(),
-                    Inspector.picturesKept(false));
+                    Inspector.picturesKept(false), Inspector.overlaysMade(settings.okHeatmaps(), false));
             CameraWorker worker = new CameraWorker(camera, queue, inspector, models,
                     List.of(new ResultPublisher(outbox, SITE, true), writer));
             PipelineBench bench = new PipelineBench(pngs, queue, worker);

@@ -57,6 +57,10 @@ public final class BenchPipelineCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Detector threads (default: all cores).")
     Integer threads;
 
+    @Option(names = "--ok-heatmaps", paramLabel = "BOOL", defaultValue = "true", arity = "1",
+            description = "Whether OK frames get a heat map, as daf.mqtt.ok-heatmaps (default: ${DEFAULT-VALUE}).")
+    boolean okHeatmaps;
+
     @Option(names = "--json", description = "Print one JSON object instead of the table.")
     boolean json;
 
@@ -64,7 +68,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PipelineBench.Settings settings;
         try {
-            settings = new PipelineBench.Settings(frames, warmup, threshold, size);
+            settings = new PipelineBench.Settings(frames, warmup, threshold, size, okHeatmaps);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

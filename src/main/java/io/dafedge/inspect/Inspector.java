@@ -23,6 +23,7 @@ public final class Inspector {
     private final Postprocess postprocess;
     private final Clock clock;
     private final Predicate<Verdict> thumbnails;
+    private final Predicate<Verdict> overlays;
 
     /**
      * @param models the model a line is inspected with at this moment, by line name; empty when it has none
@@ -37,11 +38,26 @@ public final class Inspector {
     }
 
     /**
+     * The appliance's rule for whose heat-map overlay is made: NOK always (it is stored), the others when they are
+     * published ({@code okHeatmaps}) or their pictures kept ({@code okImages}).
+     */
+    public static Predicate<Verdict> overlaysMade(boolean okHeatmaps, boolean okImages) {
+        return verdict -> verdict == Verdict.NOK || okHeatmaps || okImages;
+    }
+
+    /**
      * @param thumbnails which verdicts get a thumbnail: encoding one costs about as much as the rest of the
      *                   post-processing, so frames whose pictures are not kept skip it
      */
     public Inspector(Function<String, Optional<LineModel>> models, Postprocess postprocess, Clock clock,
             Predicate<Verdict> thumbnails) {
+        this(models, postprocess, clock, thumbnails, verdict -> true);
+    }
+
+    /** @param overlays which verdicts get a heat-map overlay (the other results carry none) */
+    public Inspector(Function<String, Optional<LineModel>> models, Postprocess postprocess, Clock clock,
+            Predicate<Verdict> thumbnails, Predicate<Verdict> overlays) {
+        this.overlays = Objects.requireNonNull(overlays);
         this.thumbnails = Objects.requireNonNull(thumbnails);
         this.models = Objects.requireNonNull(models);
         this.postprocess = Objects.requireNonNull(postprocess);
@@ -69,7 +85,7 @@ public final class Inspector {
         if (model.isPresent()) {
             AnomalyMap map = model.get().detector().score(inspected);
             detect = System.nanoTime() - t1;
-            outcome = postprocess.run(map, model.get().threshold(), geometry, inspected);
+            outcome = postprocess.run(map, model.get().threshold(), geometry, inspected, overlays);
         }
         Verdict verdict = outcome == null ? Verdict.UNKNOWN : outcome.verdict();
         byte[] thumbnail = thumbnails.test(verdict) ? postprocess.thumbnailPng(inspected) : null;

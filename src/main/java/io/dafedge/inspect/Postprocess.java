@@ -1,5 +1,7 @@
 package io.dafedge.inspect;
 
+import java.util.function.Predicate;
+
 import io.dafedge.model.AnomalyMap;
 import io.dafedge.model.Preprocessing;
 import io.dafedge.synth.Image;
@@ -46,11 +48,23 @@ public final class Postprocess {
      *                                  fail the frame, not pass it as OK
      */
     public InspectionOutcome run(AnomalyMap map, float threshold, FrameGeometry geometry, Image inspected) {
+        return run(map, threshold, geometry, inspected, verdict -> true);
+    }
+
+    /**
+     * {@link #run(AnomalyMap, float, FrameGeometry, Image)}, drawing and encoding the overlay only for the verdicts
+     * {@code overlays} accepts (the outcome's overlay is null for the others): it is the costliest step.
+     */
+    public InspectionOutcome run(AnomalyMap map, float threshold, FrameGeometry geometry, Image inspected,
+            Predicate<Verdict> overlays) {
         if (!Float.isFinite(map.score()) || !Float.isFinite(threshold)) {
             throw new IllegalArgumentException("score " + map.score() + " or threshold " + threshold + " is not finite");
         }
         Verdict verdict = map.score() >= threshold ? Verdict.NOK : Verdict.OK;
         Regions regions = Regions.find(map, threshold, geometry, maxRegions);
+        if (!overlays.test(verdict)) {
+            return new InspectionOutcome(verdict, map.score(), threshold, regions, null);
+        }
         Image base = Preprocessing.resize(inspected.toChannels(3), map.width(), map.height());
         Image overlay = HeatMapOverlay.draw(base, map.values(), 0f, 2 * threshold, OVERLAY_ALPHA);
         for (DefectRegion r : regions.regions()) {

@@ -50,7 +50,7 @@ class PipelineBenchTest {
     void measuresEveryFrameEndToEndWithoutLosingAny() throws Exception {
         SleepingDetector detector = new SleepingDetector();
         List<String> progress = new ArrayList<>();
-        PipelineReport r = PipelineBench.run(detector, "fake", new PipelineBench.Settings(12, 3, 1f, SIDE),
+        PipelineReport r = PipelineBench.run(detector, "fake", new PipelineBench.Settings(12, 3, 1f, SIDE, true),
                 progress::add);
 
         assertEquals(3 + 2 * 12, detector.calls.get(), "warm-up and both phases went through the detector");

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import io.dafedge.ingest.CameraSettings;
 import io.dafedge.ingest.CameraSettings.Roi;
@@ -134,6 +135,28 @@ class InspectorTest {
         Inspector all = new Inspector(line -> Optional.ofNullable(calm.get(line)), new Postprocess(), CLOCK,
                 Inspector.picturesKept(true));
         assertNotNull(all.inspect(frame("cam-1", gradient(16, 16)), camera("cam-1", null, 0)).thumbnailPng());
+    }
+
+    @Test
+    void okFramesGetNoHeatMapWhenNeitherPublishedNorKept() {
+        Map<String, LineModel> calm = Map.of("line-1", new LineModel(
+                new FakeDetector(draw(4, "....", "....", "..1.", "....")), 5, "model-1", 1));
+        Map<String, LineModel> defect = Map.of("line-1", new LineModel(
+                new FakeDetector(draw(7, "....", "....", "..9.", "....")), 5, "model-1", 1));
+        Predicate<Verdict> nokOnly = Inspector.overlaysMade(false, false);
+        InspectionResult ok = new Inspector(line -> Optional.ofNullable(calm.get(line)), new Postprocess(), CLOCK,
+                Inspector.picturesKept(false), nokOnly).inspect(frame("cam-1", gradient(16, 16)),
+                camera("cam-1", null, 0));
+        assertEquals(Verdict.OK, ok.verdict());
+        assertNull(ok.overlayPng());
+        assertNotNull(ok.score(), "the frame is judged all the same");
+        InspectionResult nok = new Inspector(line -> Optional.ofNullable(defect.get(line)), new Postprocess(), CLOCK,
+                Inspector.picturesKept(false), nokOnly).inspect(frame("cam-1", gradient(16, 16)),
+                camera("cam-1", null, 0));
+        assertEquals(Verdict.NOK, nok.verdict());
+        assertNotNull(nok.overlayPng(), "a NOK frame's heat map is always made: it is stored");
+        assertTrue(Inspector.overlaysMade(true, false).test(Verdict.OK));
+        assertTrue(Inspector.overlaysMade(false, true).test(Verdict.OK), "stored OK pictures need their heat map");
     }
 
     @Test
