@@ -36,12 +36,12 @@ import io.dafedge.inspect.LineSetup;
 import io.dafedge.inspect.Postprocess;
 import io.dafedge.inspect.ResultSink;
 import io.dafedge.model.ModelCatalog;
-import io.dafedge.inspect.Verdict;
 import io.dafedge.publish.EmbeddedBroker;
 import io.dafedge.publish.MessageEncoding;
 import io.dafedge.publish.MqttPublisher;
 import io.dafedge.publish.MqttTls;
 import io.dafedge.publish.Outbox;
+import io.dafedge.publish.OutboxMetrics;
 import io.dafedge.publish.ResultMessages;
 import io.dafedge.publish.ResultPublisher;
 import io.dafedge.publish.StatusMessages;
@@ -192,23 +192,7 @@ public class ApplianceBean {
                 .register(registry);
         Gauge.builder("daf.mqtt.connected", mqtt, m -> m.connected() ? 1 : 0)
                 .description("1 while connected to the broker").register(registry);
-        Gauge.builder("daf.outbox.pending", outbox, Outbox::pending)
-                .description("results on disk waiting for the broker's acknowledgement").register(registry);
-        Gauge.builder("daf.outbox.bytes", outbox, Outbox::bytes).baseUnit("bytes")
-                .description("disk the outbox takes").register(registry);
-        Gauge.builder("daf.outbox.queued", outbox, Outbox::queued)
-                .description("results waiting for the outbox's writer").register(registry);
-        FunctionCounter.builder("daf.outbox.written", outbox, Outbox::written)
-                .description("results written to the outbox on disk").register(registry);
-        FunctionCounter.builder("daf.outbox.delivered", outbox, Outbox::delivered)
-                .description("results the broker acknowledged").register(registry);
-        for (Outbox.Drop reason : Outbox.Drop.values()) {
-            for (Verdict verdict : Verdict.values()) {
-                FunctionCounter.builder("daf.outbox.dropped", outbox, o -> o.dropped(reason, verdict))
-                        .description("results (heatmap-quota: heat maps only) the outbox gave up, by reason")
-                        .tags("reason", reason.label, "verdict", verdict.name()).register(registry);
-            }
-        }
+        OutboxMetrics.register(registry, outbox);
     }
 
     /** The configured cameras, or the demo camera on the demo line when none is configured. */

@@ -95,7 +95,6 @@ public final class MqttPublisher implements AutoCloseable {
         options.setMaxReconnectDelay((int) MAX_RETRY_SECONDS * 1000);
         options.setKeepAliveInterval(30);
         options.setMaxInflight(1000);
-        armWill();
         if (connection.username() != null) {
             options.setUserName(connection.username());
             options.setPassword(connection.password());
@@ -201,9 +200,7 @@ public final class MqttPublisher implements AutoCloseable {
             return;
         }
         try {
-            if (delaySeconds > 1) {
-                armWill(); // a retry; the first connect's will was armed by the constructor
-            }
+            armWill();
             client.connect(options, null, new IMqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {

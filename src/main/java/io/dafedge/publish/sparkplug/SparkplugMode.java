@@ -55,7 +55,11 @@ public final class SparkplugMode implements MessageEncoding {
     }
 
     private List<Message> births() {
-        return node.births(state).stream().map(m -> new Message(m.topic(), m.payload(), STATE_QOS, false)).toList();
+        return asState(node.births(state));
+    }
+
+    private static List<Message> asState(List<SparkplugNode.Message> messages) {
+        return messages.stream().map(m -> new Message(m.topic(), m.payload(), STATE_QOS, false)).toList();
     }
 
     /** Answers a host application's rebirth request (NCMD) with new births, in sequence with the results. */
@@ -72,8 +76,7 @@ public final class SparkplugMode implements MessageEncoding {
 
     /** The node's and each camera's counters (NDATA, DDATA), when connected. */
     public void publishCounts(Outbox outbox) {
-        outbox.publishInSequence(() -> node.counts(state).stream()
-                .map(m -> new Message(m.topic(), m.payload(), STATE_QOS, false)).toList());
+        outbox.publishInSequence(() -> asState(node.counts(state)));
     }
 
     /** The NDEATH a clean shutdown publishes itself: a clean disconnect does not fire the will. */
