@@ -39,6 +39,16 @@ public interface DafConfig {
 
     Ingest ingest();
 
+    Security security();
+
+    interface Security {
+        /**
+         * The administrator's password at a start with no users (an engineer named admin); read only then. Without
+         * it, the web UI's setup page asks for one.
+         */
+        Optional<String> bootstrapAdminPassword();
+    }
+
     interface Camera {
         @WithDefault("default")
         String line();

@@ -14,6 +14,8 @@ import io.dafedge.inspect.Appliance;
 import io.dafedge.synth.Image;
 import io.dafedge.synth.ImageFiles;
 import io.dafedge.synth.ImageReadException;
+import io.dafedge.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -27,6 +29,7 @@ import jakarta.ws.rs.core.Response;
  * Frames uploaded by a camera, a PLC gateway or a person: decoded on arrival (so a bad image is refused at once),
  * then queued for the camera's inspection thread. The answer carries the result id the MQTT result will have.
  */
+@RolesAllowed(Role.OPERATOR_ROLE)
 @Path("/api/v1/cameras/{camera}/frames")
 @Produces(MediaType.APPLICATION_JSON)
 public class FramesResource {

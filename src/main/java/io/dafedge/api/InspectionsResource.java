@@ -9,6 +9,8 @@ import java.util.UUID;
 import io.dafedge.store.InspectionRecord;
 import io.dafedge.store.RegionRecord;
 import io.dafedge.store.ResultRepository;
+import io.dafedge.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -19,6 +21,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /** Stored inspections: listed newest first and paged, one with its regions, and its pictures. */
+@RolesAllowed(Role.OPERATOR_ROLE)
 @Path("/api/v1/inspections")
 @Produces(MediaType.APPLICATION_JSON)
 public class InspectionsResource {

@@ -8,6 +8,8 @@ import io.dafedge.ingest.SourceState;
 import io.dafedge.inspect.Appliance;
 import io.dafedge.inspect.InspectionResult;
 import io.dafedge.inspect.LineModel;
+import io.dafedge.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -16,6 +18,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /** Lines and cameras with their state right now. */
+@RolesAllowed(Role.OPERATOR_ROLE)
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 public class LinesResource {

@@ -6,12 +6,15 @@ import java.time.Instant;
 
 import io.dafedge.Version;
 import io.dafedge.store.DataDirectory;
+import io.dafedge.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 /** What the start page shows: version, process uptime and the data folder. */
+@RolesAllowed(Role.OPERATOR_ROLE)
 @Path("/api/v1/status")
 @Produces(MediaType.APPLICATION_JSON)
 public class StatusResource {

@@ -5,7 +5,7 @@ import static io.dafedge.api.EndToEnd.awaitListed;
 import static io.dafedge.api.EndToEnd.JSON;
 import static io.dafedge.api.EndToEnd.upload;
 import static io.dafedge.api.EndToEnd.validResult;
-import static io.restassured.RestAssured.given;
+import static io.dafedge.api.TestUsers.asAdmin;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -89,13 +89,13 @@ class ApplianceEndToEndTest {
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(heat, 4));
 
         awaitListed(id);
-        given().queryParam("camera", "cam1").queryParam("verdict", "NOK").when().get("/api/v1/inspections")
+        asAdmin().queryParam("camera", "cam1").queryParam("verdict", "NOK").when().get("/api/v1/inspections")
                 .then().statusCode(200).body("items.resultId", hasItem(id));
-        given().when().get("/api/v1/inspections/" + id).then().statusCode(200)
+        asAdmin().when().get("/api/v1/inspections/" + id).then().statusCode(200)
                 .body("verdict", equalTo("NOK")).body("partId", equalTo("part-nok-1"))
                 .body("regions[0].maxScore", notNullValue())
                 .body("images.heatmap", equalTo("/api/v1/inspections/" + id + "/heatmap.png"));
-        given().when().get("/api/v1/inspections/" + id + "/heatmap.png").then().statusCode(200)
+        asAdmin().when().get("/api/v1/inspections/" + id + "/heatmap.png").then().statusCode(200)
                 .contentType("image/png");
     }
 
@@ -106,7 +106,7 @@ class ApplianceEndToEndTest {
         assertEquals("OK", r.get("verdict").asText());
         assertEquals(0, r.get("regions").size());
         awaitListed(id);
-        given().when().get("/api/v1/inspections/" + id + "/thumbnail.png").then().statusCode(404)
+        asAdmin().when().get("/api/v1/inspections/" + id + "/thumbnail.png").then().statusCode(404)
                 .body("error", containsString("no pictures"));
     }
 
@@ -129,15 +129,15 @@ class ApplianceEndToEndTest {
                 "corrupt", "this is not an image at all".getBytes(StandardCharsets.UTF_8),
                 "truncated", Arrays.copyOf(png, png.length / 3),
                 "empty", new byte[0]);
-        bad.forEach((what, body) -> given().contentType("image/png").body(body)
+        bad.forEach((what, body) -> asAdmin().contentType("image/png").body(body)
                 .when().post("/api/v1/cameras/cam1/frames")
                 .then().statusCode(400).body("error", notNullValue()));
-        given().contentType("text/plain").body("hello").when().post("/api/v1/cameras/cam1/frames")
+        asAdmin().contentType("text/plain").body("hello").when().post("/api/v1/cameras/cam1/frames")
                 .then().statusCode(415);
         assertEquals(413, oversizedUpload());
-        given().contentType("image/png").body(png).when().post("/api/v1/cameras/nope/frames")
+        asAdmin().contentType("image/png").body(png).when().post("/api/v1/cameras/nope/frames")
                 .then().statusCode(404).body("error", containsString("cam1"));
-        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+        asAdmin().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks.name", hasItem("mqtt"));
         upload(png, "after-bad-uploads");
     }
@@ -145,7 +145,7 @@ class ApplianceEndToEndTest {
     @Test
     void multipartUploadsCarryTheirPartId() throws Exception {
         byte[] png = ImageFiles.encodePng(DEMO.good(7_000_005));
-        String id = given().multiPart("file", "frame.png", png, "image/png").multiPart("partId", "mp-1")
+        String id = asAdmin().multiPart("file", "frame.png", png, "image/png").multiPart("partId", "mp-1")
                 .when().post("/api/v1/cameras/cam1/frames").then().statusCode(202)
                 .body("partId", equalTo("mp-1")).extract().path("resultId");
         assertEquals("mp-1", INBOX.result("/line1/cam1/result", id).get("partId").asText());
@@ -153,19 +153,19 @@ class ApplianceEndToEndTest {
 
     @Test
     void linesCamerasStatusMetricsAndOpenApiDescribeTheRunningAppliance() throws Exception {
-        given().when().get("/api/v1/lines").then().statusCode(200)
+        asAdmin().when().get("/api/v1/lines").then().statusCode(200)
                 .body("find { it.id == 'line1' }.state", equalTo("inspecting"))
                 .body("find { it.id == 'line1' }.modelVersion", equalTo(1))
                 .body("find { it.id == 'line1' }.cameras", hasItem("cam1"));
-        given().when().get("/api/v1/cameras/cam1").then().statusCode(200)
+        asAdmin().when().get("/api/v1/cameras/cam1").then().statusCode(200)
                 .body("sourceState", equalTo("RUNNING")).body("queueCapacity", equalTo(8));
         Message status = INBOX.next("/status");
         assertTrue(JSON.readTree(status.payload()).get("online").asBoolean());
-        given().when().get("/q/metrics").then().statusCode(200)
+        asAdmin().when().get("/q/metrics").then().statusCode(200)
                 .body(containsString("daf_frames_received_total")).body(containsString("daf_queue_depth"))
                 .body(containsString("daf_results_stored_total")).body(containsString("daf_results_store_dropped_total"))
                 .body(containsString("daf_mqtt_failed_total")).body(containsString("daf_mqtt_connected 1.0"));
-        given().when().get("/q/openapi").then().statusCode(200)
+        asAdmin().when().get("/q/openapi").then().statusCode(200)
                 .body(containsString("/api/v1/inspections")).body(containsString("/api/v1/cameras/{camera}/frames"));
     }
 
@@ -180,6 +180,7 @@ class ApplianceEndToEndTest {
         var request = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/api/v1/cameras/cam1/frames"))
                 .expectContinue(true).header("Content-Type", "image/png")
+                .header("Authorization", TestUsers.basic(TestUsers.ADMIN, TestUsers.ADMIN_PASSWORD))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(
                         new byte[(int) (LineWithModel.MAX_UPLOAD_MB * 1024 * 1024 + 1024)]))
                 .build();

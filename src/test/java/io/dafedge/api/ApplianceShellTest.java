@@ -1,5 +1,6 @@
 package io.dafedge.api;
 
+import static io.dafedge.api.TestUsers.asAdmin;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
@@ -10,7 +11,7 @@ import static org.hamcrest.Matchers.hasItem;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
-/** The appliance as far as it goes today: health, status and the start page, served by Quarkus. */
+/** The appliance's shell: health (open to monitoring), status (behind a login) and the way to the pages. */
 @QuarkusTest
 class ApplianceShellTest {
     @Test
@@ -27,16 +28,22 @@ class ApplianceShellTest {
 
     @Test
     void statusNamesVersionAndDataFolder() {
-        given().when().get("/api/v1/status").then().statusCode(200)
+        asAdmin().when().get("/api/v1/status").then().statusCode(200)
                 .body("version", equalTo("development"))
                 .body("dataDir", endsWith("target/test-data"))
                 .body("uptimeSeconds", greaterThanOrEqualTo(0));
     }
 
     @Test
-    void startPageIsServed() {
+    void theAppliancesAddressLeadsToTheLoginPage() {
         given().when().get("/").then().statusCode(200)
                 .contentType(containsString("text/html"))
-                .body(containsString("<title>daf-edge</title>"));
+                .body(containsString("<title>Log in · daf-edge</title>"));
+    }
+
+    @Test
+    void theApiAsksForCredentialsAndHealthDoesNot() {
+        given().when().get("/api/v1/status").then().statusCode(401);
+        given().when().get("/q/health/live").then().statusCode(200);
     }
 }

@@ -4,7 +4,7 @@ import static io.dafedge.api.EndToEnd.DEMO;
 import static io.dafedge.api.EndToEnd.awaitListed;
 import static io.dafedge.api.EndToEnd.JSON;
 import static io.dafedge.api.EndToEnd.upload;
-import static io.restassured.RestAssured.given;
+import static io.dafedge.api.TestUsers.asAdmin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -110,7 +110,7 @@ class CommandsEndToEndTest {
 
     /** Uploads a good part to cam1 without a part id and returns its result. */
     private static JsonNode uploadWithoutPartId(long seed) throws Exception {
-        String id = given().contentType("image/png").body(ImageFiles.encodePng(DEMO.good(seed)))
+        String id = asAdmin().contentType("image/png").body(ImageFiles.encodePng(DEMO.good(seed)))
                 .when().post("/api/v1/cameras/cam1/frames").then().statusCode(202).extract().path("resultId");
         return INBOX.result("/line1/cam1/result", id);
     }
@@ -143,7 +143,7 @@ class CommandsEndToEndTest {
         assertEquals(first.get("score").asDouble(), r.get("score").asDouble(), 1e-6, "the same picture and model");
         assertFalse(first.has("reinspectionOf"));
         awaitListed(again);
-        given().when().get("/api/v1/inspections/" + again).then().statusCode(200)
+        asAdmin().when().get("/api/v1/inspections/" + again).then().statusCode(200)
                 .body("reinspectionOf", org.hamcrest.Matchers.equalTo(original)).body("partId",
                         org.hamcrest.Matchers.equalTo("re-1"));
     }
@@ -151,7 +151,7 @@ class CommandsEndToEndTest {
     @Test
     @Order(3)
     void setThresholdShowsInTheNextResult() throws Exception {
-        double before = given().when().get("/api/v1/lines").then().statusCode(200)
+        double before = asAdmin().when().get("/api/v1/lines").then().statusCode(200)
                 .extract().jsonPath().getDouble("find { it.id == 'line1' }.threshold");
         float wanted = (float) (before * 1.5);
         JsonNode ack = command("{\"id\":\"c-3\",\"command\":\"set-threshold\",\"threshold\":" + wanted + token() + "}",
@@ -182,7 +182,7 @@ class CommandsEndToEndTest {
     @Test
     @Order(5)
     void malformedAndUnauthorisedCommandsAreRejectedAndChangeNothing() throws Exception {
-        String lineBefore = given().when().get("/api/v1/lines").then().statusCode(200).extract().asString();
+        String lineBefore = asAdmin().when().get("/api/v1/lines").then().statusCode(200).extract().asString();
 
         JsonNode malformed = command("{\"id\":\"c-5\",\"command\":\"set-threshold\",\"threshold\":", false);
         assertEquals("rejected", malformed.get("status").asText());
@@ -198,10 +198,10 @@ class CommandsEndToEndTest {
         assertEquals("unauthorised: the token is missing or wrong", noToken.get("reason").asText());
 
         assertTrue(uploadWithoutPartId(8_000_006).get("partId").isNull(), "no part id was set");
-        String lineAfter = given().when().get("/api/v1/lines").then().statusCode(200).extract().asString();
+        String lineAfter = asAdmin().when().get("/api/v1/lines").then().statusCode(200).extract().asString();
         assertEquals(JSON.readTree(lineBefore).toString(), JSON.readTree(lineAfter).toString(),
                 "model, version and threshold as before");
-        given().when().get("/q/metrics").then().statusCode(200)
+        asAdmin().when().get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("daf_commands_total{status=\"rejected\"} 3.0"));
         JsonNode counted = null;
         for (int i = 0; i < 4 && (counted == null || counted.path("rejected").asInt() < 3); i++) {

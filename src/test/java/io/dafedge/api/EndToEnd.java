@@ -1,6 +1,6 @@
 package io.dafedge.api;
 
-import static io.restassured.RestAssured.given;
+import static io.dafedge.api.TestUsers.asAdmin;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,7 +44,7 @@ final class EndToEnd {
 
     /** Uploads a PNG to cam1 and returns the result id of the 202 answer. */
     static String upload(byte[] png, String partId) {
-        return given().contentType("image/png").body(png).queryParam("partId", partId)
+        return asAdmin().contentType("image/png").body(png).queryParam("partId", partId)
                 .when().post("/api/v1/cameras/cam1/frames")
                 .then().statusCode(202).body("camera", equalTo("cam1")).body("line", equalTo("line1"))
                 .body("partId", equalTo(partId)).extract().path("resultId");
@@ -53,7 +53,7 @@ final class EndToEnd {
     /** Waits until the REST API lists the inspection (the store writes in batches). */
     static void awaitListed(String id) throws InterruptedException {
         for (int i = 0; i < 100; i++) {
-            if (given().when().get("/api/v1/inspections/" + id).statusCode() == 200) {
+            if (asAdmin().when().get("/api/v1/inspections/" + id).statusCode() == 200) {
                 return;
             }
             Thread.sleep(100);

@@ -4,7 +4,7 @@ import static io.dafedge.api.EndToEnd.DEMO;
 import static io.dafedge.api.EndToEnd.JSON;
 import static io.dafedge.api.EndToEnd.upload;
 import static io.dafedge.api.EndToEnd.validResult;
-import static io.restassured.RestAssured.given;
+import static io.dafedge.api.TestUsers.asAdmin;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -85,7 +85,7 @@ class ExternalBrokerTest {
             assertEquals(LineWithModel.STREAM, r.get("camera").asText());
             ids.add(r.get("resultId").asText());
         }
-        given().when().get("/api/v1/cameras/" + LineWithModel.STREAM).then().statusCode(200)
+        asAdmin().when().get("/api/v1/cameras/" + LineWithModel.STREAM).then().statusCode(200)
                 .body("sourceState", equalTo("RUNNING")).body("received", greaterThan(0));
     }
 

@@ -1,6 +1,6 @@
 package io.dafedge.publish;
 
-import static io.restassured.RestAssured.given;
+import static io.dafedge.api.TestUsers.asAdmin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -96,7 +96,7 @@ class SparkplugConfigTest {
             assertEquals("line7", dbirth.value("Line"));
 
             byte[] png = ImageFiles.encodePng(new DemoLine(DemoProduct.FLANGE, 64, 64).good(7));
-            String id = given().contentType("image/png").body(png).when().post("/api/v1/cameras/cam7/frames")
+            String id = asAdmin().contentType("image/png").body(png).when().post("/api/v1/cameras/cam7/frames")
                     .then().statusCode(202).extract().path("resultId");
             Received ddata = next(inbox, PREFIX + "DDATA/box/cam7");
             while (!id.equals(ddata.value("Inspection/ResultId"))) { // periodic counters come on the same topic
