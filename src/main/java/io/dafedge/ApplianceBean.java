@@ -133,7 +133,7 @@ public class ApplianceBean {
                 metrics, candidates);
         LineModels models = new LineModels();
         appliance = new Appliance(cameras, models, new Inspector(models::current, new Postprocess(),
-                Clock.systemUTC(), Inspector.picturesKept(config.store().okImages()),
+                Clock.systemUTC(), Inspector.picturesKept(config.store().okImages(), config.store().okSampleEvery()),
                 Inspector.overlaysMade(config.mqtt().heatmaps() && config.mqtt().okHeatmaps(),
                         config.store().okImages())), sinks, FrameSources::create);
         appliance.cameras().forEach(metrics::register);

@@ -189,6 +189,13 @@ public interface DafConfig {
         @WithDefault("false")
         boolean okImages();
 
+        /**
+         * Without okImages, keep the pictures of every n-th OK (or not yet judged) frame all the same (0: none): the
+         * good frames operators review and choose as training material.
+         */
+        @WithDefault("50")
+        int okSampleEvery();
+
         /** Inspections whose pictures are kept; older pictures are deleted, their records stay. */
         @WithDefault("5000")
         int maxImages();

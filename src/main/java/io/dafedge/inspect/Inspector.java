@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -34,7 +35,18 @@ public final class Inspector {
 
     /** The appliance's rule for whose pictures are kept: NOK always, the others when the site asks for them. */
     public static Predicate<Verdict> picturesKept(boolean okImages) {
-        return verdict -> verdict == Verdict.NOK || okImages;
+        return picturesKept(okImages, 0);
+    }
+
+    /**
+     * As {@link #picturesKept(boolean)}, and also every {@code sampleEvery}-th other frame (0: none), so that
+     * operators have good frames to review and to choose as training material without every OK frame paying for
+     * its thumbnail.
+     */
+    public static Predicate<Verdict> picturesKept(boolean okImages, int sampleEvery) {
+        AtomicLong others = new AtomicLong();
+        return verdict -> verdict == Verdict.NOK || okImages
+                || sampleEvery > 0 && others.incrementAndGet() % sampleEvery == 0;
     }
 
     /**

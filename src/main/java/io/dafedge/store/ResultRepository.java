@@ -7,13 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Predicate;
 
 import io.dafedge.DafConfig;
 import io.dafedge.inspect.DefectRegion;
 import io.dafedge.inspect.InspectionResult;
-import io.dafedge.inspect.Inspector;
-import io.dafedge.inspect.Verdict;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Parameters;
@@ -24,12 +21,10 @@ import jakarta.transaction.Transactional;
 /** Inspections in the database: stored in batches, listed newest first, their pictures kept within retention. */
 @ApplicationScoped
 public class ResultRepository {
-    private final Predicate<Verdict> picturesKept;
     private final int maxImages;
     private final int retentionDays;
 
     ResultRepository(DafConfig config) {
-        this.picturesKept = Inspector.picturesKept(config.store().okImages());
         this.maxImages = config.store().maxImages();
         this.retentionDays = config.store().retentionDays();
     }
@@ -69,7 +64,8 @@ public class ResultRepository {
                 g.meanScore = d.meanScore();
                 i.regions.add(g);
             }
-            i.hasImages = picturesKept.test(r.verdict()) && r.thumbnailPng() != null;
+            // the inspector made a thumbnail only for the frames whose pictures are kept
+            i.hasImages = r.thumbnailPng() != null;
             i.persist();
             if (i.hasImages) {
                 ImageRecord img = new ImageRecord();

@@ -138,6 +138,21 @@ class InspectorTest {
     }
 
     @Test
+    void everyNthOkFrameKeepsItsPicturesForReviewAndEveryNokFrame() {
+        var kept = Inspector.picturesKept(false, 3);
+        StringBuilder seen = new StringBuilder();
+        for (int i = 0; i < 7; i++) {
+            seen.append(kept.test(Verdict.OK) ? 'k' : '-');
+        }
+        assertEquals("--k--k-", seen.toString());
+        assertTrue(kept.test(Verdict.NOK), "NOK pictures are always kept, and do not count towards the sample");
+        assertEquals(false, kept.test(Verdict.OK));
+        assertTrue(kept.test(Verdict.UNKNOWN), "frames without a model are sampled too (the 9th)");
+        var none = Inspector.picturesKept(false, 0);
+        assertTrue(java.util.stream.IntStream.range(0, 100).noneMatch(i -> none.test(Verdict.OK)));
+    }
+
+    @Test
     void okFramesGetNoHeatMapWhenNeitherPublishedNorKept() {
         Map<String, LineModel> calm = Map.of("line-1", new LineModel(
                 new FakeDetector(draw(4, "....", "....", "..1.", "....")), 5, "model-1", 1));
