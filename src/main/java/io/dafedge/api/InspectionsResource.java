@@ -1,5 +1,6 @@
 package io.dafedge.api;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -9,10 +10,14 @@ import java.util.UUID;
 import io.dafedge.store.InspectionRecord;
 import io.dafedge.store.RegionRecord;
 import io.dafedge.store.ResultRepository;
+import io.dafedge.store.Reviews;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.dafedge.security.Role;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -20,7 +25,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** Stored inspections: listed newest first and paged, one with its regions, and its pictures. */
+/** Stored inspections: listed newest first and paged, one with its regions, its pictures, and its review. */
 @RolesAllowed(Role.OPERATOR_ROLE)
 @Path("/api/v1/inspections")
 @Produces(MediaType.APPLICATION_JSON)
@@ -29,9 +34,17 @@ public class InspectionsResource {
     private static final Set<String> VERDICTS = Set.of("OK", "NOK", "UNKNOWN");
 
     private final ResultRepository results;
+    private final Reviews reviews;
+    private final SecurityIdentity identity;
 
-    InspectionsResource(ResultRepository results) {
+    InspectionsResource(ResultRepository results, Reviews reviews, SecurityIdentity identity) {
         this.results = results;
+        this.reviews = reviews;
+        this.identity = identity;
+    }
+
+    /** An operator's judgement: what the part truly is, and whether a good frame is kept for training. */
+    public record ReviewRequest(Boolean defective, boolean trainingMaterial) {
     }
 
     public record Region(int x, int y, int width, int height, long area, double maxScore, double meanScore) {
@@ -104,6 +117,35 @@ public class InspectionsResource {
     @Produces("image/png")
     public byte[] heatmap(@PathParam("id") String id) {
         return picture(id, ResultRepository.Picture.HEATMAP);
+    }
+
+    /** The inspection's review, if it has one. */
+    @GET
+    @Path("{id}/review")
+    public Reviews.Labelled review(@PathParam("id") String id) {
+        return reviews.find(uuid(id)).orElseThrow(() -> new ApiException(Response.Status.NOT_FOUND,
+                "inspection " + id + " has not been reviewed"));
+    }
+
+    /** Records (or changes) the review; the reviewer is the caller. */
+    @POST
+    @Path("{id}/review")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Reviews.Labelled saveReview(@PathParam("id") String id, ReviewRequest request) throws IOException {
+        if (request == null || request.defective() == null) {
+            throw new ApiException(Response.Status.BAD_REQUEST, "give {\"defective\": true|false}, and optionally "
+                    + "\"trainingMaterial\": true for a good frame to keep for training");
+        }
+        UUID uuid = uuid(id);
+        if (results.find(uuid).isEmpty()) {
+            throw notFound(id);
+        }
+        try {
+            return reviews.review(uuid, request.defective(), request.trainingMaterial(),
+                    identity.getPrincipal().getName());
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(Response.Status.BAD_REQUEST, e.getMessage());
+        }
     }
 
     private byte[] picture(String id, ResultRepository.Picture which) {

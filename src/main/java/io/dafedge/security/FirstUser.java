@@ -45,7 +45,7 @@ public class FirstUser {
             return;
         }
         try {
-            code = SetupCode.create(config.dataDir().resolve("setup-code"));
+            code = SetupCode.create(config.dataDir().resolve("setup-code").toAbsolutePath().normalize());
         } catch (IOException e) {
             throw new UncheckedIOException("the setup code could not be written: " + e.getMessage(), e);
         }

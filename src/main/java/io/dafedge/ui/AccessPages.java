@@ -85,7 +85,7 @@ public class AccessPages {
 
     private TemplateInstance setupPage(String error) {
         return setup.data("error", error).data("minPassword", Users.MIN_PASSWORD)
-                .data("codeFile", config.dataDir().resolve("setup-code").toAbsolutePath());
+                .data("codeFile", config.dataDir().resolve("setup-code").toAbsolutePath().normalize());
     }
 
     static Response seeOther(String path) {
