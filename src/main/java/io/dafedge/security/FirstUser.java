@@ -12,7 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * The first user. At a start with no users, the administrator is made from
+ * Security at start-up: the login cookie key ({@link SessionKey}) and the first user. At a start with no users, the administrator is made from
  * {@code daf.security.bootstrap-admin-password} when the site set it; otherwise the UI's setup page asks for the
  * administrator's password together with a one-time {@link SetupCode}. There is never a default password.
  */
@@ -30,6 +30,12 @@ public class FirstUser {
     }
 
     void start(@Observes StartupEvent event) {
+        try {
+            SessionKey.ensure(config.dataDir());
+        } catch (IOException e) {
+            LOG.warnf("the login cookie key could not be kept in the data folder (%s): a restart will log everyone "
+                    + "out", e.getMessage());
+        }
         if (users.count() > 0) {
             return;
         }
