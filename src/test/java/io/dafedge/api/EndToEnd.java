@@ -25,9 +25,9 @@ import io.dafedge.synth.demo.DemoLine;
 import io.dafedge.synth.demo.DemoProduct;
 
 /** What the end-to-end tests share: the demo parts, uploads to cam1, and the MQTT messages their subscriber saw. */
-final class EndToEnd {
+public final class EndToEnd {
     static final ObjectMapper JSON = new ObjectMapper();
-    static final DemoLine DEMO = new DemoLine(DemoProduct.FLANGE, 256, 256);
+    public static final DemoLine DEMO = new DemoLine(DemoProduct.FLANGE, 256, 256);
     private static final long WAIT_SECONDS = 60;
     private static final Schema RESULT_SCHEMA = resultSchema();
 
@@ -43,7 +43,7 @@ final class EndToEnd {
     }
 
     /** Uploads a PNG to cam1 and returns the result id of the 202 answer. */
-    static String upload(byte[] png, String partId) {
+    public static String upload(byte[] png, String partId) {
         return asAdmin().contentType("image/png").body(png).queryParam("partId", partId)
                 .when().post("/api/v1/cameras/cam1/frames")
                 .then().statusCode(202).body("camera", equalTo("cam1")).body("line", equalTo("line1"))
@@ -51,7 +51,7 @@ final class EndToEnd {
     }
 
     /** Waits until the REST API lists the inspection (the store writes in batches). */
-    static void awaitListed(String id) throws InterruptedException {
+    public static void awaitListed(String id) throws InterruptedException {
         for (int i = 0; i < 100; i++) {
             if (asAdmin().when().get("/api/v1/inspections/" + id).statusCode() == 200) {
                 return;
