@@ -107,7 +107,9 @@ public class InspectionPages {
     @Produces(MediaType.TEXT_HTML)
     public TemplateInstance inspection(@PathParam("id") String id, @RestQuery String error) {
         UUID uuid = uuid(id);
-        InspectionRecord r = results.find(uuid).orElseThrow(() -> new NotFoundException("no inspection " + id));
+        InspectionRecord r = results.find(uuid).orElseThrow(() -> new NotFoundException("Inspection " + id
+                + " is not stored: results reach the database within a second of their inspection, so reload in a "
+                + "moment; inspections older than the retention period are deleted."));
         return inspection.data("i", r).data("review", reviews.find(uuid).orElse(null)).data("error", error);
     }
 

@@ -192,14 +192,10 @@ public final class Browser implements AutoCloseable {
         return ((Number) script("return performance.getEntriesByType('navigation')[0].responseStatus;")).intValue();
     }
 
-    /**
-     * The console's errors since the last call (failed loads, script errors), but for the browser's own request
-     * of /favicon.ico, which no page asks for.
-     */
+    /** The console's errors since the last call (failed loads, script errors). */
     public List<String> consoleErrors() {
         return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage)
-                .filter(m -> !m.startsWith(base.resolve("/favicon.ico") + " ")).toList();
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage).toList();
     }
 
     public String path() {

@@ -180,6 +180,8 @@ class PagesInBrowserTest {
 
             b.visit("/ui/users", "users-refused");
             assertEquals(403, b.status(), "an operator may not open the users' page");
+            b.await(ExpectedConditions.textToBePresentInElementLocated(By.id("error-message"), "for engineers"),
+                    "the refusal explained");
         }
     }
 }

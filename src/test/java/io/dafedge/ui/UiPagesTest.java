@@ -107,7 +107,12 @@ class UiPagesTest {
             given().cookie("daf-session", session).get(page).then().statusCode(200)
                     .body(containsString(OPERATOR + " (operator)")).body(not(containsString("id=\"nav-users\"")));
         }
-        given().cookie("daf-session", session).get("/ui/users").then().statusCode(403);
+        given().cookie("daf-session", session).get("/ui/users").then().statusCode(403)
+                .contentType(containsString("text/html")).body(containsString("id=\"error-message\""));
+        as(OPERATOR, OPERATOR_PASSWORD).get("/api/v1/nothing-here").then().statusCode(404)
+                .contentType(containsString("json"));
+        given().cookie("daf-session", session).get("/ui/inspections/" + UUID.randomUUID()).then().statusCode(404)
+                .body(containsString("reload in a moment"));
         String engineer = login(ADMIN, ADMIN_PASSWORD);
         given().cookie("daf-session", engineer).get("/ui/users").then().statusCode(200)
                 .body(containsString("id=\"user-" + OPERATOR + "\""));
