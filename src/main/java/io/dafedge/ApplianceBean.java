@@ -145,8 +145,11 @@ public class ApplianceBean {
             lines.cameraConfigured(c.id(), c.line(), c.source());
         }
         // an engineer's ROI from the settings page wins over the configured one
-        appliance.cameras().forEach(c -> rois.load(c.settings().id())
-                .ifPresent(r -> c.worker().changeRoi(Optional.of(r))));
+        appliance.cameras().forEach(c -> rois.load(c.settings().id()).ifPresent(r -> {
+            c.worker().changeRoi(Optional.of(r));
+            LOG.infof("camera %s: ROI %d,%d,%d,%d as set on the settings page", c.settings().id(), r.x(), r.y(),
+                    r.width(), r.height());
+        }));
         appliance.start();
         setup = new LineSetup(models, lines, 2);
         for (String line : appliance.lines()) {

@@ -60,7 +60,8 @@ class EngineeringPagesTest {
                 .body(containsString("<title>Models · daf-edge</title>"))
                 .body(containsString("id=\"models-table\""))
                 .body(containsString("id=\"active-" + EngineeringProfile.LINE + "\""))
-                .body(containsString("id=\"rollback-" + EngineeringProfile.LINE + "\""));
+                .body(containsString("id=\"rollback-" + EngineeringProfile.LINE + "\""))
+                .body(containsString("forEach(t => { t.textContent = daf.time(t.getAttribute('datetime')); })"));
     }
 
     @Test
