@@ -15,7 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -54,6 +53,7 @@ import io.dafedge.store.DataDirectory;
 import io.dafedge.store.LineRepository;
 import io.dafedge.store.ResultRepository;
 import io.dafedge.store.ResultWriter;
+import io.dafedge.store.RoiRepository;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -78,6 +78,7 @@ public class ApplianceBean {
     private final DataDirectory dataDir;
     private final ResultRepository results;
     private final LineRepository lines;
+    private final RoiRepository rois;
     private final MeterRegistry registry;
 
     private EmbeddedBroker broker;
@@ -90,6 +91,7 @@ public class ApplianceBean {
     private volatile Appliance appliance;
     private CandidateFrames candidates;
     private LineSetup setup;
+    private ModelCatalog catalog;
     private CommandListener commands;
     private ScheduledExecutorService housekeeping;
     private final Instant startedAt = Instant.now();
@@ -97,11 +99,12 @@ public class ApplianceBean {
     private final Map<String, Double> rates = new HashMap<>();
 
     ApplianceBean(DafConfig config, DataDirectory dataDir, ResultRepository results, LineRepository lines,
-            MeterRegistry registry) {
+            RoiRepository rois, MeterRegistry registry) {
         this.config = config;
         this.dataDir = dataDir;
         this.results = results;
         this.lines = lines;
+        this.rois = rois;
         this.registry = registry;
     }
 
@@ -127,7 +130,7 @@ public class ApplianceBean {
         }
         writer = new ResultWriter(STORE_QUEUE, results::saveAll);
         candidates = new CandidateFrames(dataDir.root().resolve("lines"), CANDIDATES_PER_LINE,
-                cameras.stream().collect(Collectors.toMap(CameraSettings::id, c -> c)));
+                id -> appliance.camera(id).orElseThrow().worker().camera());
         InspectionMetrics metrics = new InspectionMetrics(registry);
         List<ResultSink> sinks = List.of(new ResultPublisher(outbox, config.site(), config.mqtt().heatmaps()), writer,
                 metrics, candidates);
@@ -141,6 +144,12 @@ public class ApplianceBean {
         for (CameraSettings c : cameras) {
             lines.cameraConfigured(c.id(), c.line(), c.source());
         }
+        // an engineer's ROI from the settings page wins over the configured one
+        appliance.cameras().forEach(c -> rois.load(c.settings().id()).ifPresent(r -> {
+            c.worker().changeRoi(Optional.of(r));
+            LOG.infof("camera %s: ROI %d,%d,%d,%d as set on the settings page", c.settings().id(), r.x(), r.y(),
+                    r.width(), r.height());
+        }));
         appliance.start();
         setup = new LineSetup(models, lines, 2);
         for (String line : appliance.lines()) {
@@ -150,6 +159,7 @@ public class ApplianceBean {
                     lc == null ? OptionalDouble.empty() : lc.threshold(), config.teacher(),
                     demo ? dataDir.root().resolve("lines").resolve(line) : null);
         }
+        catalog = catalog(appliance.lines());
         startCommands();
         housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "housekeeping");
@@ -246,10 +256,20 @@ public class ApplianceBean {
     }
 
     /**
-     * Listens for the MES's commands when the site enables them. The models a command may switch to are the ones
-     * this appliance knows: the configured and remembered line models, the bundles in the data folder's
-     * {@code models/}, and first models made on the box.
+     * The models this appliance knows, which an MES command or an engineer may switch a line to: the configured and
+     * remembered line models, the bundles in the data folder's {@code models/}, and first models made on the box.
      */
+    private ModelCatalog catalog(List<String> lineIds) {
+        return new ModelCatalog(() -> {
+            List<Path> named = new ArrayList<>();
+            config.lines().values().forEach(l -> l.model().ifPresent(named::add));
+            lineIds.forEach(l -> lines.load(l).ifPresent(saved -> named.add(saved.model())));
+            return named;
+        }, Stream.concat(Stream.of(dataDir.root().resolve("models")),
+                lineIds.stream().map(l -> dataDir.root().resolve("lines").resolve(l))).toList());
+    }
+
+    /** Listens for the MES's commands when the site enables them. */
     private void startCommands() {
         DafConfig.Commands c = config.mqtt().commands();
         if (!c.enabled()) {
@@ -260,14 +280,6 @@ public class ApplianceBean {
             LOG.warn("MQTT commands are enabled without daf.mqtt.commands.token: anyone who can publish to the "
                     + "broker can command this appliance");
         }
-        List<String> lineIds = appliance.lines();
-        ModelCatalog catalog = new ModelCatalog(() -> {
-            List<Path> named = new ArrayList<>();
-            config.lines().values().forEach(l -> l.model().ifPresent(named::add));
-            lineIds.forEach(l -> lines.load(l).ifPresent(saved -> named.add(saved.model())));
-            return named;
-        }, Stream.concat(Stream.of(dataDir.root().resolve("models")),
-                lineIds.stream().map(l -> dataDir.root().resolve("lines").resolve(l))).toList());
         commands = new CommandListener(topics, new Commands(policy, appliance, setup, catalog),
                 (topic, payload) -> mqtt.publish(topic, payload, 1, false), Clock.systemUTC());
         FunctionCounter.builder("daf.commands", commands, CommandListener::accepted).tag("status", "accepted")
@@ -355,6 +367,16 @@ public class ApplianceBean {
 
     public CandidateFrames candidates() {
         return candidates;
+    }
+
+    /** Which model each line starts with and switches to. */
+    public LineSetup lineSetup() {
+        return setup;
+    }
+
+    /** The model bundles the appliance knows. */
+    public ModelCatalog catalog() {
+        return catalog;
     }
 
     /** Frames per second inspected per camera over the last status period. */

@@ -123,13 +123,11 @@ public final class Commands {
 
     /** The threshold as the line will hold it (a float), checked against the range of the model's scores. */
     private static float threshold(double requested, ModelBundle bundle) throws CommandRejected {
-        float t = (float) requested;
-        ScoreRange range = ScoreRange.of(bundle.method());
-        if (!range.admits(t)) {
-            throw new CommandRejected("threshold " + requested + " is out of range for a " + bundle.method()
-                    + " model: " + range);
+        try {
+            return ScoreRange.threshold(requested, bundle.method());
+        } catch (IllegalArgumentException e) {
+            throw new CommandRejected(e.getMessage());
         }
-        return t;
     }
 
     private static ObjectNode model(LineModel m) {

@@ -31,6 +31,11 @@ public record CameraSettings(String id, String line, String source, Optional<Roi
         }
     }
 
+    /** The same camera inspecting {@code roi} of its frames (empty: the whole frame). */
+    public CameraSettings withRoi(Optional<Roi> roi) {
+        return new CameraSettings(id, line, source, roi, rotation, maxFps, queue);
+    }
+
     /** A rectangle in frame pixels. */
     public record Roi(int x, int y, int width, int height) {
         public Roi {

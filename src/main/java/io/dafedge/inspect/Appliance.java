@@ -19,7 +19,7 @@ import io.dafedge.ingest.FrameSource;
  * when full.
  */
 public final class Appliance implements AutoCloseable {
-    /** One camera's parts. */
+    /** One camera's parts; {@code settings} as configured, the ROI in force is the worker's {@code camera()}. */
     public record Camera(CameraSettings settings, FrameSource source, FrameQueue queue, CameraWorker worker) {
     }
 

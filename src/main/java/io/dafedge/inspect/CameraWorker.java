@@ -2,6 +2,7 @@ package io.dafedge.inspect;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
@@ -19,7 +20,8 @@ import io.dafedge.ingest.FrameQueue;
 public final class CameraWorker implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CameraWorker.class);
 
-    private final CameraSettings camera;
+    /** Replaced, never changed, when an engineer moves the ROI; each frame reads it once. */
+    private volatile CameraSettings camera;
     private final FrameQueue queue;
     private final Inspector inspector;
     private final LineModels models;
@@ -67,6 +69,7 @@ public final class CameraWorker implements AutoCloseable {
      * so a reinspection runs on the thread that asked for it (the line's lock keeps it from running beside a frame).
      */
     public InspectionResult handle(Frame frame) {
+        CameraSettings camera = this.camera;
         InspectionResult result;
         try {
             result = models.locked(camera.line(), () -> inspector.inspect(frame, camera));
@@ -98,8 +101,17 @@ public final class CameraWorker implements AutoCloseable {
         return result;
     }
 
+    /** The camera's settings with the ROI in force now. */
     public CameraSettings camera() {
         return camera;
+    }
+
+    /**
+     * Inspects {@code roi} of the frames from the next one on (empty: the whole frame). Not checked against the frame
+     * size here: a ROI that does not fit fails each frame with the reason, as a configured one does.
+     */
+    public synchronized void changeRoi(Optional<CameraSettings.Roi> roi) {
+        camera = camera.withRoi(roi);
     }
 
     public FrameQueue queue() {

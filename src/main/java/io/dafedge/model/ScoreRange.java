@@ -21,6 +21,21 @@ public record ScoreRange(double max) {
         return Double.isFinite(threshold) && threshold > 0 && threshold <= max;
     }
 
+    /**
+     * {@code requested} as a line holds it (a float), checked against the range of the method's scores.
+     *
+     * @throws IllegalArgumentException naming the range when the threshold is outside it
+     */
+    public static float threshold(double requested, String method) {
+        float t = (float) requested;
+        ScoreRange range = of(method);
+        if (!range.admits(t)) {
+            throw new IllegalArgumentException("threshold " + requested + " is out of range for a " + method
+                    + " model: " + range);
+        }
+        return t;
+    }
+
     @Override
     public String toString() {
         return "above 0 and at most " + (max == Math.rint(max) ? Long.toString((long) max) : Double.toString(max));

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
@@ -29,14 +30,14 @@ public final class CandidateFrames implements ResultSink {
 
     private final Path linesDir;
     private final int limit;
-    private final Map<String, CameraSettings> cameras;
+    private final Function<String, CameraSettings> cameras;
     private final Map<String, AtomicInteger> kept = new ConcurrentHashMap<>();
 
-    /** @param cameras the appliance's cameras by id */
-    public CandidateFrames(Path linesDir, int limit, Map<String, CameraSettings> cameras) {
+    /** @param cameras a camera's settings by id, with the ROI in force when asked (an engineer may move it) */
+    public CandidateFrames(Path linesDir, int limit, Function<String, CameraSettings> cameras) {
         this.linesDir = linesDir;
         this.limit = limit;
-        this.cameras = Map.copyOf(cameras);
+        this.cameras = cameras;
     }
 
     @Override
@@ -52,7 +53,7 @@ public final class CandidateFrames implements ResultSink {
         try {
             Files.createDirectories(dir);
             Image image = frame.image();
-            Image inspected = FrameGeometry.of(cameras.get(r.camera()), image.width, image.height).inspected(image);
+            Image inspected = FrameGeometry.of(cameras.apply(r.camera()), image.width, image.height).inspected(image);
             ImageFiles.writePng(dir.resolve(r.camera() + "-" + r.resultId() + ".png"), inspected);
             n.incrementAndGet();
         } catch (IOException e) {

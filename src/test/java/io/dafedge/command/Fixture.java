@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,12 +22,8 @@ import io.dafedge.inspect.LineSetup;
 import io.dafedge.inspect.Postprocess;
 import io.dafedge.model.ModelBundle;
 import io.dafedge.model.ModelCatalog;
-import io.dafedge.model.OnnxTeacher;
-import io.dafedge.model.Preprocessing;
-import io.dafedge.model.baseline.Padim;
+import io.dafedge.model.TestBundles;
 import io.dafedge.synth.Image;
-import io.dafedge.synth.ImageFiles;
-import io.dafedge.synth.TestImages;
 import io.dafedge.synth.demo.DemoLine;
 import io.dafedge.synth.demo.DemoProduct;
 
@@ -104,21 +99,9 @@ final class Fixture implements AutoCloseable {
 
     static final DemoLine DEMO = new DemoLine(DemoProduct.FLANGE, SIDE, SIDE);
 
-    /**
-     * A real PaDiM bundle fitted on a few small demo parts into {@code dir} (seconds); the calling test is skipped
-     * without ../shared's teacher.
-     */
+    /** A real PaDiM bundle (see {@link TestBundles#padim}). */
     static ModelBundle padim(Path dir, long seed) throws Exception {
-        Path teacher = TestImages.teacher();
-        Path images = Files.createDirectories(dir.resolveSibling(dir.getFileName() + "-images"));
-        List<Path> files = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            files.add(images.resolve(i + ".png"));
-            ImageFiles.writePng(files.get(i), DEMO.good(seed + i));
-        }
-        try (OnnxTeacher t = OnnxTeacher.open(teacher, 1)) {
-            return Padim.fit(t, Preprocessing.imagenet(SIDE), files, dir, seed, msg -> { });
-        }
+        return TestBundles.padim(dir, seed);
     }
 
     @Override

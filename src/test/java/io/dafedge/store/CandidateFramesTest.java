@@ -41,7 +41,7 @@ class CandidateFramesTest {
 
     @Test
     void framesAreKeptAsTheModelWouldSeeThemCroppedAndTurned(@TempDir Path dir) throws Exception {
-        CandidateFrames c = new CandidateFrames(dir, 10, Map.of("cam", TURNED));
+        CandidateFrames c = new CandidateFrames(dir, 10, Map.of("cam", TURNED)::get);
         Image frame = TestImages.surface(100, 80, 3, 5);
         offer(c, frame, Verdict.UNKNOWN);
 
@@ -57,7 +57,7 @@ class CandidateFramesTest {
 
     @Test
     void onlyUnjudgedFramesAreKeptAndNoMoreThanTheLimit(@TempDir Path dir) throws Exception {
-        CandidateFrames c = new CandidateFrames(dir, 2, Map.of("cam", TURNED));
+        CandidateFrames c = new CandidateFrames(dir, 2, Map.of("cam", TURNED)::get);
         Image frame = TestImages.surface(100, 80, 3, 6);
         offer(c, frame, Verdict.OK);
         offer(c, frame, Verdict.NOK);
@@ -66,6 +66,6 @@ class CandidateFramesTest {
         }
         assertEquals(2, kept(dir).size());
         assertEquals(2, c.kept("line"));
-        assertEquals(2, new CandidateFrames(dir, 2, Map.of("cam", TURNED)).kept("line"), "counted from disk anew");
+        assertEquals(2, new CandidateFrames(dir, 2, Map.of("cam", TURNED)::get).kept("line"), "counted from disk anew");
     }
 }
