@@ -357,6 +357,10 @@ public class ApplianceBean {
         return candidates;
     }
 
+    public LineSetup setup() {
+        return setup;
+    }
+
     /** Frames per second inspected per camera over the last status period. */
     public synchronized double rate(String camera) {
         return rates.getOrDefault(camera, 0.0);

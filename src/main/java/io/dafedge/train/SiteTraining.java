@@ -166,8 +166,6 @@ public final class SiteTraining implements AutoCloseable {
         this.limits = limits;
         this.site = site;
         this.runs = runs;
-        // before anything loads PyTorch in this process, so its pools are made this size; limitThreads enforces it
-        Djl.useThreads(limits.threads());
         recover();
         executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "site-training");
@@ -252,9 +250,9 @@ public final class SiteTraining implements AutoCloseable {
         TrainingRun run = new TrainingRun(UUID.randomUUID(), line, strategy, minutes, limits.threads(), startedBy,
                 State.QUEUED, Instant.now(), null, null, 0, null, minutes * 60, null, List.of(),
                 "waiting to start", null, null, null);
+        runs.save(run); // first: a run the store refused must not block the next start
         stop = null;
         current = run;
-        runs.save(run);
         executor.execute(() -> execute(run, mix, teacherFile, frames));
         LOG.infof("training run %s started by %s: line %s, %s, %s minutes, %d thread(s), %d frames", run.id(),
                 startedBy, line, strategy, number(minutes), limits.threads(), frames.size());
@@ -291,6 +289,11 @@ public final class SiteTraining implements AutoCloseable {
         return Optional.ofNullable(current);
     }
 
+    /** How many frames a run of the line would train on and hold out now. */
+    public int collectedFrames(String line) {
+        return collected(line).size();
+    }
+
     /** The PNGs a run of the line would train on, in a stable order. */
     List<Path> collected(String line) {
         Path dir = linesDir.resolve(line).resolve("collected");
@@ -314,6 +317,7 @@ public final class SiteTraining implements AutoCloseable {
                 throw new CancellationException("cancelled before it started");
             }
             String priority = LowPriority.lowerCurrentThread();
+            // process-wide in PyTorch; inspection does not use PyTorch unless a DAF bundle falls back to DJL
             Djl.limitThreads(limits.threads());
             LOG.infof("training run %s: %s, %d thread(s)", queued.id(), priority, limits.threads());
             long started = System.nanoTime();
