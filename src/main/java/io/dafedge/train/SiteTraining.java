@@ -604,7 +604,9 @@ public final class SiteTraining implements AutoCloseable {
     /** Stops a run under way as aborted (its bundle deleted) and waits for it briefly. */
     @Override
     public void close() {
-        stop = new Stop(State.ABORTED, "the appliance stopped during training");
+        if (stop == null) { // a cancel under way stays a cancel
+            stop = new Stop(State.ABORTED, "the appliance stopped during training");
+        }
         executor.shutdown();
         try {
             if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
