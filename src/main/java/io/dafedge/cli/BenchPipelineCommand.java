@@ -108,10 +108,10 @@ public final class BenchPipelineCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         PrintWriter err = spec.commandLine().getErr();
+        List<Path> images = trainingImages == null ? List.of() : trainingImages();
         ModelBundle bundle = ModelBundle.open(model);
         int n = Cli.threads(threads);
         Djl.useThreads(n);
-        List<Path> images = trainingImages == null ? List.of() : trainingImages();
         Consumer<String> progress = line -> {
             err.println(line);
             err.flush();
