@@ -393,10 +393,14 @@ public final class SiteTraining implements AutoCloseable {
             this.started = started;
         }
 
+        /** Also moves the bar and the ETA on while the teacher's features are cached, before the first report. */
         @Override
         public void log(String message) {
             TrainingRun c = current;
-            update(c.progressed(c.fraction(), c.epoch(), c.etaSeconds(), c.losses(), c.history(), message), false);
+            double budget = c.minutes() * 60;
+            double seconds = (System.nanoTime() - started) / 1e9;
+            update(c.progressed(Math.min(1, seconds / budget), c.epoch(), Math.max(0, budget - seconds), c.losses(),
+                    c.history(), message), false);
         }
 
         @Override

@@ -10,17 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import io.dafedge.security.Role;
 import io.dafedge.security.Users;
-import io.dafedge.synth.ImageFiles;
 import io.dafedge.synth.TestImages;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -30,30 +26,11 @@ import org.junit.jupiter.api.Test;
 
 /** /api/v1/training and /ui/training for every role, with a real run started and cancelled. */
 @QuarkusTest
-@TestProfile(TrainingResourceTest.Profile.class)
+@TestProfile(TrainingProfile.class)
 class TrainingResourceTest {
     static final String OPERATOR = "trainop";
     static final String OPERATOR_PASSWORD = "operator-password";
     static final String CSRF = "c".repeat(40);
-
-    /** An upload camera on line1 (no demo line, so no first model is fitted), the shared teacher, 128-px models. */
-    public static class Profile implements QuarkusTestProfile {
-        static final Path DATA = Path.of("target", "test-data-training").toAbsolutePath();
-
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new HashMap<>();
-            config.put("daf.data-dir", DATA.toString());
-            config.put("daf.cameras.cam1.line", "line1");
-            config.put("daf.cameras.cam1.source", "http");
-            config.put("daf.training.size", "128");
-            Path shared = TestImages.shared();
-            if (shared != null) {
-                config.put("daf.teacher", shared.resolve("models/mobilenetv2-float-from-int8_feat.onnx").toString());
-            }
-            return config;
-        }
-    }
 
     @Inject
     Users users;
@@ -62,17 +39,6 @@ class TrainingResourceTest {
     void operator() {
         if (users.list().stream().noneMatch(u -> u.username().equals(OPERATOR))) {
             users.create(OPERATOR, OPERATOR_PASSWORD, Role.OPERATOR);
-        }
-    }
-
-    static void collect(int n) throws Exception {
-        Path dir = Files.createDirectories(Profile.DATA.resolve("lines/line1/collected"));
-        try (Stream<Path> s = Files.list(TestImages.teacher().getParent().getParent()
-                .resolve("datasets/magnetic-tile/train/good"))) {
-            List<Path> goods = s.sorted().limit(n).toList();
-            for (int i = 0; i < goods.size(); i++) {
-                ImageFiles.writePng(dir.resolve(String.format("cam1-%02d.png", i)), ImageFiles.read(goods.get(i)));
-            }
         }
     }
 
@@ -107,7 +73,7 @@ class TrainingResourceTest {
                 .then().statusCode(400).body("error", containsString("no line 'nowhere'"));
         asAdmin().contentType(ContentType.JSON).body(body("line1", "perlin-texture", 500)).post("/api/v1/training")
                 .then().statusCode(400).body("error", containsString("1 to 240 minutes"));
-        collect(20);
+        TrainingProfile.collect(20);
         Response started = asAdmin().contentType(ContentType.JSON).body(body("line1", "perlin-texture", 1))
                 .post("/api/v1/training");
         started.then().statusCode(202).body("state", equalTo("QUEUED")).body("line", equalTo("line1"))
@@ -128,6 +94,7 @@ class TrainingResourceTest {
                     "training-cancel", "href=\"/ui/models\"")) {
                 assertTrue(page.contains(element), element);
             }
+            assertTrue(page.contains("id=\"training-start\" disabled"), "no start while a run is under way");
             given().cookie("daf-session", session).get("/ui/training/current").then().statusCode(200)
                     .body("id", equalTo(id));
             given().cookie("daf-session", session).cookie("daf-csrf", CSRF).formParam("csrf", CSRF)
@@ -148,7 +115,7 @@ class TrainingResourceTest {
             state = asAdmin().get("/api/v1/training/" + id).path("state");
         }
         assertEquals("CANCELLED", state);
-        Path models = Profile.DATA.resolve("models");
+        Path models = TrainingProfile.DATA.resolve("models");
         if (Files.isDirectory(models)) {
             try (Stream<Path> left = Files.list(models)) {
                 assertEquals(List.of(), left.toList(), "no bundle left behind");
