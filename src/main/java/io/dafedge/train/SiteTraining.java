@@ -455,7 +455,7 @@ public final class SiteTraining implements AutoCloseable {
      * strategies, other seeds): good frames alone would put it above every good frame, which floods false alarms
      * as soon as the light changes. Both models are then counted on the reviewed frames at their own threshold.
      */
-    private Comparison evaluate(String line, ModelBundle bundle, Preprocessing pre, List<Path> held, StrategyMix mix,
+    Comparison evaluate(String line, ModelBundle bundle, Preprocessing pre, List<Path> held, StrategyMix mix,
             long seed) throws ModelException {
         List<Image> images = new ArrayList<>();
         List<Boolean> labels = new ArrayList<>();

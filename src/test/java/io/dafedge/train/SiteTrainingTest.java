@@ -24,6 +24,8 @@ import io.dafedge.model.OnnxTeacher;
 import io.dafedge.model.Preprocessing;
 import io.dafedge.model.baseline.Padim;
 import io.dafedge.synth.ImageFiles;
+import io.dafedge.synth.ProceduralTextures;
+import io.dafedge.synth.StrategyMix;
 import io.dafedge.synth.TestImages;
 import io.dafedge.train.TrainingRun.State;
 import org.junit.jupiter.api.BeforeAll;
@@ -107,15 +109,8 @@ class SiteTrainingTest {
         try (OnnxTeacher t = OnnxTeacher.open(teacher, 1)) {
             activeBundle = Padim.fit(t, Preprocessing.imagenet(128), goods.subList(30, 38), activeDir, 0, m -> { });
         }
-        List<SiteTraining.Reviewed> reviewed = new ArrayList<>();
-        for (Path g : goods.subList(20, 23)) {
-            reviewed.add(new SiteTraining.Reviewed(false, ImageFiles.encodePng(ImageFiles.read(g))));
-        }
-        try (Stream<Path> s = Files.list(TestImages.shared().resolve("datasets/magnetic-tile/test/blowhole"))) {
-            for (Path b : s.sorted().limit(3).toList()) {
-                reviewed.add(new SiteTraining.Reviewed(true, ImageFiles.encodePng(ImageFiles.read(b))));
-            }
-        }
+        // 3 of each class: too few to choose a threshold on, so held-out frames and synthetic defects decide it
+        List<SiteTraining.Reviewed> reviewed = reviewed(3);
         MemoryRuns runs = new MemoryRuns();
         try (SiteTraining training = new SiteTraining(data, Optional.of(teacher), LIMITS,
                 new FixedSite(reviewed, new SiteTraining.Active(activeBundle, 0.5f)), runs)) {
@@ -154,7 +149,33 @@ class SiteTrainingTest {
             assertEquals(0.5f, active.threshold());
             assertEquals(6, active.correct() + active.falseAlarms() + active.misses());
             assertNotNull(active.auroc());
+
+            // with 5 of each class reviewed, the threshold is chosen on them
+            try (SiteTraining enough = new SiteTraining(data, Optional.of(teacher), LIMITS,
+                    new FixedSite(reviewed(5), null), new MemoryRuns())) {
+                TrainingRun.Comparison onReviewed = enough.evaluate(LINE, bundle, Preprocessing.imagenet(128),
+                        List.of(), StrategyMix.parse("perlin-texture", new ProceduralTextures()), 0);
+                assertTrue(onReviewed.candidate().thresholdSource().startsWith("chosen on these 10 reviewed frames"),
+                        onReviewed.candidate().thresholdSource());
+                // the best balanced accuracy is never below calling every frame one way
+                assertTrue(onReviewed.candidate().correct() >= 5, onReviewed.candidate().toString());
+                assertNull(onReviewed.active());
+            }
         }
+    }
+
+    /** {@code n} good frames the run does not train on and {@code n} with blowholes, as reviewed pictures. */
+    static List<SiteTraining.Reviewed> reviewed(int n) throws Exception {
+        List<SiteTraining.Reviewed> reviewed = new ArrayList<>();
+        for (Path g : goods.subList(20, 20 + n)) {
+            reviewed.add(new SiteTraining.Reviewed(false, ImageFiles.encodePng(ImageFiles.read(g))));
+        }
+        try (Stream<Path> s = Files.list(TestImages.shared().resolve("datasets/magnetic-tile/test/blowhole"))) {
+            for (Path b : s.sorted().limit(n).toList()) {
+                reviewed.add(new SiteTraining.Reviewed(true, ImageFiles.encodePng(ImageFiles.read(b))));
+            }
+        }
+        return reviewed;
     }
 
     @Test
