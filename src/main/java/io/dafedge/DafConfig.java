@@ -41,12 +41,39 @@ public interface DafConfig {
 
     Security security();
 
+    Training training();
+
     interface Security {
         /**
          * The administrator's password at a start with no users (an engineer named admin); read only then. Without
          * it, the web UI's setup page asks for one.
          */
         Optional<String> bootstrapAdminPassword();
+    }
+
+    /** On-site training runs (the Training page, /api/v1/training): they share the box with inspection. */
+    interface Training {
+        /**
+         * Threads a run may use, for PyTorch, ONNX Runtime and the compiled kernels alike; the run's thread also runs
+         * at nice 19. 1 on a 2-core box leaves a core to inspection (measured with bench pipeline --during-training).
+         */
+        @WithDefault("1")
+        int threads();
+
+        /** The longest time budget a run may be given, in minutes (the shortest is 1). */
+        @WithDefault("240")
+        int maxMinutes();
+
+        /**
+         * Collected frames a line needs before a run may start; at least 20: 4 or more are held out to choose the
+         * new model's threshold, and the rest must fill more than one batch of 8.
+         */
+        @WithDefault("20")
+        int minImages();
+
+        /** The input side of models trained on site. */
+        @WithDefault("256")
+        int size();
     }
 
     interface Camera {

@@ -1,20 +1,29 @@
 package io.dafedge.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.dafedge.bench.Distribution;
 import io.dafedge.bench.PipelineBench;
 import io.dafedge.bench.PipelineReport;
+import io.dafedge.bench.TrainingLoad;
 import io.dafedge.model.Detector;
 import io.dafedge.model.Detectors;
 import io.dafedge.model.ModelBundle;
 import io.dafedge.model.djl.Djl;
 import io.dafedge.publish.ResultMessages;
+import io.dafedge.train.DafTrainer;
+import io.dafedge.train.SiteTraining;
+import io.dafedge.train.TrainingRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -28,6 +37,12 @@ import picocli.CommandLine.Spec;
                 + "at " + (int) (PipelineBench.PACED_LOAD * 100) + "%% of that rate, and the pipeline's own time per "
                 + "frame (everything but the detector).")
 public final class BenchPipelineCommand implements Callable<Integer> {
+    /** The background run's budget: longer than any measurement; it is cancelled when the measurement ends. */
+    static final double TRAINING_MINUTES = 240;
+    /** The background run's input side: daf.training.size's default. */
+    static final int TRAINING_SIZE = 256;
+    /** How long the training's own pace is watched before the second measurement (its reports come every 2 s). */
+    static final long TRAINING_ALONE_MS = 12_000;
     /** The budget for the pipeline's own time per frame. */
     static final double OVERHEAD_BUDGET_MS = 5;
 
@@ -64,6 +79,26 @@ public final class BenchPipelineCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of the table.")
     boolean json;
 
+    @Option(names = "--during-training", paramLabel = "IMAGE_DIR",
+            description = "Measure twice: as usual, then with an on-site training run in the background, as the "
+                    + "appliance runs it (--training-threads, nice 19), on copies of the images in IMAGE_DIR; "
+                    + "reports both rates and their ratio.")
+    Path trainingImages;
+
+    @Option(names = "--training-threads", paramLabel = "N", defaultValue = "1",
+            description = "With --during-training: the run's thread budget, as daf.training.threads "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int trainingThreads;
+
+    @Option(names = "--training-images", paramLabel = "N", defaultValue = "100",
+            description = "With --during-training: how many of the images the run trains on (default: "
+                    + "${DEFAULT-VALUE}; at least " + SiteTraining.LEAST_IMAGES + ").")
+    int trainingImageCount;
+
+    @Option(names = "--teacher", paramLabel = "FILE.onnx", defaultValue = "${env:DAF_TEACHER}",
+            description = "With --during-training: the teacher backbone (default: $DAF_TEACHER).")
+    Path teacher;
+
     @Override
     public Integer call() throws Exception {
         PipelineBench.Settings settings;
@@ -73,23 +108,90 @@ public final class BenchPipelineCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         PrintWriter err = spec.commandLine().getErr();
+        List<Path> images = trainingImages == null ? List.of() : trainingImages();
         ModelBundle bundle = ModelBundle.open(model);
         int n = Cli.threads(threads);
         Djl.useThreads(n);
+        Consumer<String> progress = line -> {
+            err.println(line);
+            err.flush();
+        };
         PipelineReport r;
+        PipelineReport during = null;
+        long trainingSteps = 0;
+        double trainingAlone = 0;
+        double trainingSeconds = 0;
         try (Detector detector = Detectors.load(bundle, n)) {
-            r = PipelineBench.run(detector, bundle.id(), settings, line -> {
-                err.println(line);
-                err.flush();
-            });
+            r = PipelineBench.run(detector, bundle.id(), settings, progress);
+            if (trainingImages != null) {
+                try (TrainingLoad load = TrainingLoad.start(teacher, images, trainingImageCount, trainingThreads,
+                        TRAINING_SIZE, TRAINING_MINUTES, progress)) {
+                    TrainingRun.Losses alone = load.now().losses();
+                    Thread.sleep(TRAINING_ALONE_MS);
+                    TrainingRun.Losses before = load.now().losses();
+                    trainingAlone = (before.step() - alone.step()) / (before.seconds() - alone.seconds());
+                    progress.accept("measuring again with the training run in the background");
+                    during = PipelineBench.run(detector, bundle.id(), settings, progress);
+                    TrainingRun.Losses after = load.now().losses();
+                    // between the trainer's reports (every 2 s) around the measurement
+                    trainingSteps = after.step() - before.step();
+                    trainingSeconds = after.seconds() - before.seconds();
+                }
+            }
         }
         PrintWriter o = spec.commandLine().getOut();
         if (json) {
-            o.println(ResultMessages.text(json(r)));
+            ObjectNode j = json(r);
+            if (during != null) {
+                ObjectNode d = j.putObject("during_training");
+                d.put("training_threads", trainingThreads);
+                d.put("frames_per_second", during.framesPerSecond());
+                d.put("ratio", during.framesPerSecond() / r.framesPerSecond());
+                d.put("latency_ms_p50", during.latencyMs().p50());
+                d.put("latency_ms_p99", during.latencyMs().p99());
+                d.put("detect_ms_median", during.detectMs().p50());
+                d.put("training_steps", trainingSteps);
+                d.put("training_steps_per_second", trainingSteps / trainingSeconds);
+                d.put("training_alone_steps_per_second", trainingAlone);
+            }
+            o.println(ResultMessages.text(j));
         } else {
             table(o, bundle, r);
+            if (during != null) {
+                o.printf(Locale.ROOT, "with an on-site training run in the background (%d thread(s), nice 19):%n",
+                        trainingThreads);
+                table(o, bundle, during);
+                o.printf(Locale.ROOT, "  %-34s %9.1f -> %.1f frames/s, ratio %.2f%n", "throughput without -> with "
+                        + "training", r.framesPerSecond(), during.framesPerSecond(),
+                        during.framesPerSecond() / r.framesPerSecond());
+                o.printf(Locale.ROOT, "  %-34s %d steps in %.0f s (%.2f steps/s, batch %d; %.2f before, without "
+                        + "inspection)%n", "training meanwhile", trainingSteps, trainingSeconds,
+                        trainingSteps / trainingSeconds, DafTrainer.DEFAULT_BATCH, trainingAlone);
+            }
         }
-        return r.dropped() + r.failed() + r.missing() == 0 ? CliExit.OK : CliExit.PARTIAL;
+        long problems = r.dropped() + r.failed() + r.missing()
+                + (during == null ? 0 : during.dropped() + during.failed() + during.missing());
+        return problems == 0 ? CliExit.OK : CliExit.PARTIAL;
+    }
+
+    private List<Path> trainingImages() throws IOException {
+        Cli.requireTeacher(spec, teacher);
+        if (trainingThreads < 1 || trainingImageCount < SiteTraining.LEAST_IMAGES) {
+            throw new ParameterException(spec.commandLine(), "--training-threads must be at least 1 and "
+                    + "--training-images at least " + SiteTraining.LEAST_IMAGES);
+        }
+        if (!Files.isDirectory(trainingImages)) {
+            throw new ParameterException(spec.commandLine(), "--during-training " + trainingImages
+                    + " is not a folder");
+        }
+        try (Stream<Path> s = Files.list(trainingImages)) {
+            List<Path> files = s.filter(Files::isRegularFile).sorted().toList();
+            if (files.size() < SiteTraining.LEAST_IMAGES) {
+                throw new ParameterException(spec.commandLine(), "--during-training " + trainingImages + " holds "
+                        + files.size() + " files; a run needs at least " + SiteTraining.LEAST_IMAGES);
+            }
+            return files;
+        }
     }
 
     private void table(PrintWriter o, ModelBundle bundle, PipelineReport r) {

@@ -81,7 +81,8 @@ public final class TrainCommand implements Callable<Integer> {
             + "(default: the built-in procedural bank).")
     Path textures;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "8", description = "DAF: batch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "" + DafTrainer.DEFAULT_BATCH,
+            description = "DAF: batch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--crop", paramLabel = "PX", defaultValue = "0",
@@ -89,7 +90,7 @@ public final class TrainCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int crop;
 
-    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "1e-3",
+    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "" + DafTrainer.DEFAULT_LEARNING_RATE,
             description = "DAF: peak AdamW learning rate (default: ${DEFAULT-VALUE}; the reference's 2e-4 is for 1200 epochs).")
     float learningRate;
 
@@ -112,7 +113,6 @@ public final class TrainCommand implements Callable<Integer> {
     enum Method { daf, patchcore, padim }
 
     static final double DEFAULT_MINUTES = 30;
-    static final float WEIGHT_DECAY = 1e-5f;
 
     @Override
     public Integer call() throws Exception {
@@ -184,7 +184,7 @@ public final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--size must be at least " + DafTrainer.MIN_SIDE
                         + " for DAF and --crop at most --size");
             }
-            settings = new DafTrainer.Settings(minutes, epochs, batch, crop, Schedule.reference(learningRate), WEIGHT_DECAY,
+            settings = new DafTrainer.Settings(minutes, epochs, batch, crop, Schedule.reference(learningRate), DafTrainer.WEIGHT_DECAY,
                     strategy, mix, normalisation, seed, threads, pruning());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -51,7 +52,6 @@ import io.dafedge.synth.StrategyMix;
  * feature cache is inside it); the learning-rate {@link Schedule} runs on the fraction of the budget used.
  */
 public final class DafTrainer {
-    /** What a run is asked to do. Exactly one of {@code minutes} and {@code epochs} is set. */
     /**
      * How to prune while training: by the rule or the search mapper to {@code sparsity}, or as a scheme file says
      * ({@code scheme}, the manifest's form).
@@ -67,7 +67,7 @@ public final class DafTrainer {
         }
     }
 
-    /** {@code pruning} null: no pruning. */
+    /** What a run is asked to do. Exactly one of {@code minutes} and {@code epochs} is set; {@code pruning} null: none. */
     public record Settings(Double minutes, Integer epochs, int batch, int crop, Schedule schedule, float weightDecay,
                            String strategy, StrategyMix mix, Normalisation normalisation, long seed, int threads,
                            Pruning pruning) {
@@ -83,6 +83,15 @@ public final class DafTrainer {
                 throw new IllegalArgumentException("budget must be positive and the batch at least 2 (batch norm)");
             }
         }
+
+        /**
+         * A time-budgeted run on whole images with the defaults the {@code train} command starts from (the
+         * appliance's on-site training uses these).
+         */
+        public static Settings timed(double minutes, String strategy, StrategyMix mix, long seed, int threads) {
+            return new Settings(minutes, null, DEFAULT_BATCH, 0, Schedule.reference(DEFAULT_LEARNING_RATE),
+                    WEIGHT_DECAY, strategy, mix, Normalisation.MIN_MAX, seed, threads, null);
+        }
     }
 
     /** One report of a running training. {@code losses}: level 1..3, segmentation, boost, total (means since last). */
@@ -95,7 +104,20 @@ public final class DafTrainer {
         void log(String message);
 
         void progress(Progress progress);
+
+        /**
+         * Asked before each cached image and each step: true ends the run with a {@link CancellationException}
+         * (the bundle is not written).
+         */
+        default boolean cancelled() {
+            return false;
+        }
     }
+
+    public static final int DEFAULT_BATCH = 8;
+    /** The peak AdamW learning rate; the reference's 2e-4 is for 1200 epochs. */
+    public static final float DEFAULT_LEARNING_RATE = 1e-3f;
+    public static final float WEIGHT_DECAY = 1e-5f;
 
     /** The smallest input or crop side. */
     public static final int MIN_SIDE = DafNetwork.MIN_SIDE;
@@ -161,6 +183,7 @@ public final class DafTrainer {
         List<FeatureMap[]> features = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         for (Path file : files) {
+            checkCancelled();
             try {
                 Image image = pre.resized(ImageFiles.read(file));
                 boolean grey = colourless(image);
@@ -218,6 +241,7 @@ public final class DafTrainer {
             if (fraction[0] >= 1) {
                 break;
             }
+            checkCancelled();
             int inEpoch = (int) (step % stepsPerEpoch);
             if (inEpoch == 0) {
                 epoch++;
@@ -457,6 +481,12 @@ public final class DafTrainer {
      */
     static void clear(NDArray gradient) {
         gradient.set(ALL, 0f);
+    }
+
+    private void checkCancelled() {
+        if (listener.cancelled()) {
+            throw new CancellationException("training cancelled");
+        }
     }
 
     private static void shuffle(int[] permutation, SplittableRandom random) {

@@ -2,6 +2,7 @@ package io.dafedge.model.djl;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * The one way into DJL: switches it to offline mode before its classes load, since otherwise every engine start
@@ -31,6 +32,17 @@ public final class Djl {
         if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
+    }
+
+    /**
+     * Sets PyTorch's intra-op thread count now, whoever loaded the engine first and with what count. PyTorch keeps
+     * the count process-wide: the calling thread uses it at once, threads that start PyTorch work later adopt it, and
+     * a thread that already ran PyTorch work keeps the count it had.
+     */
+    public static void limitThreads(int threads) {
+        useThreads(threads);
+        engine();
+        JniUtils.setNumThreads(threads);
     }
 
     public static Engine engine() {
