@@ -9,6 +9,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 import org.jboss.resteasy.reactive.RestForm;
@@ -113,18 +114,15 @@ public class InspectionPages {
         return inspection.data("i", r).data("review", reviews.find(uuid).orElse(null)).data("error", error);
     }
 
+    /** The inspection's thumbnail or heat map, for the pages (the API's twin takes HTTP Basic, the pages a cookie). */
     @GET
-    @Path("inspections/{id}/thumbnail.png")
+    @Path("inspections/{id}/{picture: thumbnail|heatmap}.png")
     @Produces("image/png")
-    public byte[] thumbnail(@PathParam("id") String id) {
-        return picture(id, ResultRepository.Picture.THUMBNAIL);
-    }
-
-    @GET
-    @Path("inspections/{id}/heatmap.png")
-    @Produces("image/png")
-    public byte[] heatmap(@PathParam("id") String id) {
-        return picture(id, ResultRepository.Picture.HEATMAP);
+    public byte[] picture(@PathParam("id") String id, @PathParam("picture") String picture) {
+        ResultRepository.Picture which = ResultRepository.Picture.valueOf(picture.toUpperCase(Locale.ROOT));
+        return results.picture(uuid(id), which).orElseThrow(() -> new NotFoundException("No " + picture
+                + " is kept for inspection " + id + ": OK frames keep pictures only when sampled, and the retention "
+                + "limit removes old ones."));
     }
 
     /** The frames with pictures nobody has reviewed yet, newest first. */
@@ -161,10 +159,6 @@ public class InspectionPages {
             throw new IllegalStateException("the training frame could not be written: " + e.getMessage(), e);
         }
         return Response.seeOther(URI.create(back)).build();
-    }
-
-    private byte[] picture(String id, ResultRepository.Picture which) {
-        return results.picture(uuid(id), which).orElseThrow(() -> new NotFoundException("no picture of " + id));
     }
 
     private static UUID uuid(String id) {

@@ -166,6 +166,9 @@ class UiPagesTest {
                 Files.readAllBytes(reviews.trainingFile("line-ui", id)));
         given().cookie("daf-session", session).get("/ui/inspections/" + id).then().statusCode(200)
                 .body(containsString("kept as training material"));
+        given().cookie("daf-session", session).get("/ui/inspections/" + id + "/heatmap.png").then().statusCode(200)
+                .contentType("image/png");
+        given().cookie("daf-session", session).get("/ui/inspections/" + id + "/other.png").then().statusCode(404);
         given().cookie("daf-session", session).get("/ui/review?line=line-ui").then()
                 .body(not(containsString("id=\"right-" + id + "\"")));
         // a wrong verdict: the part was defective, so it cannot stay training material
