@@ -10,11 +10,15 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.stream.Stream;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Rectangle;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -24,8 +28,10 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedCondition;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -47,7 +53,6 @@ public final class Browser implements AutoCloseable {
     private static final int HEIGHT = 900;
 
     private final ChromeDriver driver;
-    private final WebDriverWait wait;
     private final URI base;
     private final String test;
     private final Path profile;
@@ -58,7 +63,6 @@ public final class Browser implements AutoCloseable {
         this.base = base;
         this.test = test;
         this.profile = profile;
-        this.wait = new WebDriverWait(driver, WAIT);
     }
 
     /**
@@ -144,8 +148,31 @@ public final class Browser implements AutoCloseable {
 
     /** Clicks something that stays on the page (a checkbox, a select's option...). */
     public Browser click(String id) {
-        wait.until(ExpectedConditions.elementToBeClickable(By.id(id))).click();
+        await(ExpectedConditions.elementToBeClickable(By.id(id)), "#" + id + " to be clickable").click();
         return this;
+    }
+
+    /** Chooses the option with this value in a select. */
+    public Browser select(String id, String value) {
+        new Select(visible(id)).selectByValue(value);
+        return this;
+    }
+
+    /**
+     * Drags the mouse across an element (a canvas) with the button held, between two points given as fractions of
+     * its displayed width and height.
+     */
+    public Browser drag(String id, double fromX, double fromY, double toX, double toY) {
+        WebElement e = visible(id);
+        Rectangle r = e.getRect();
+        // Selenium's offsets count from the element's centre
+        new Actions(driver).moveToElement(e, offset(fromX, r.width), offset(fromY, r.height)).clickAndHold()
+                .moveToElement(e, offset(toX, r.width), offset(toY, r.height)).release().perform();
+        return this;
+    }
+
+    private static int offset(double fraction, int size) {
+        return (int) Math.round((fraction - 0.5) * size);
     }
 
     /** The element with this id once it is displayed. */
@@ -162,13 +189,50 @@ public final class Browser implements AutoCloseable {
      * fails with {@code what} was expected and where.
      */
     public <T> T await(ExpectedCondition<T> condition, String what) {
+        return await(condition, what, WAIT);
+    }
+
+    /** {@link #await(ExpectedCondition, String)} for something slower, such as a training run. */
+    public <T> T await(ExpectedCondition<T> condition, String what, Duration timeout) {
         try {
-            return wait.until(condition);
+            // an element found by one poll may be gone by the next, replaced by the page's script or a reload
+            return new WebDriverWait(driver, timeout).ignoring(StaleElementReferenceException.class)
+                    .until(condition);
         } catch (TimeoutException e) {
             shot("FAILED");
-            throw new AssertionError("waited " + WAIT.toSeconds() + " s in vain for " + what + " on "
+            throw new AssertionError("waited " + timeout.toSeconds() + " s in vain for " + what + " on "
                     + driver.getCurrentUrl() + "; the page shows: " + abbreviate(bodyText()), e);
         }
+    }
+
+    /**
+     * Waits until the text of the element with this id passes {@code test} and returns it. The element is found
+     * afresh at each poll, so a page that redraws or reloads itself meanwhile does not fail the wait.
+     */
+    public String awaitText(String id, Predicate<String> test, String what) {
+        return awaitText(id, test, what, WAIT);
+    }
+
+    public String awaitText(String id, Predicate<String> test, String what, Duration timeout) {
+        return awaitRead(id, WebElement::getText, test, what, timeout);
+    }
+
+    /** As {@link #awaitText}, for an attribute of the element. */
+    public String awaitAttribute(String id, String name, Predicate<String> test, String what) {
+        return awaitRead(id, e -> e.getDomAttribute(name), test, what, WAIT);
+    }
+
+    /** As {@link #awaitText}, for what a form field holds now. */
+    public String awaitValue(String id, Predicate<String> test, String what) {
+        return awaitRead(id, e -> e.getDomProperty("value"), test, what, WAIT);
+    }
+
+    private String awaitRead(String id, Function<WebElement, String> read, Predicate<String> test, String what,
+            Duration timeout) {
+        return await(d -> {
+            String s = read.apply(d.findElement(By.id(id)));
+            return s != null && test.test(s) ? s : null;
+        }, what, timeout);
     }
 
     /** Whether an image has been loaded and decoded (a broken or missing picture has no natural width). */
@@ -212,6 +276,11 @@ public final class Browser implements AutoCloseable {
 
     public String attribute(String id, String name) {
         return driver.findElement(By.id(id)).getDomAttribute(name);
+    }
+
+    /** What a form field holds now (its value attribute is only what the page was served with). */
+    public String value(String id) {
+        return driver.findElement(By.id(id)).getDomProperty("value");
     }
 
     public WebDriver driver() {

@@ -9,19 +9,27 @@ import static io.dafedge.api.TestUsers.asAdmin;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.URL;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -31,7 +39,9 @@ import io.dafedge.api.LineWithModel;
 import io.dafedge.security.Role;
 import io.dafedge.security.Users;
 import io.dafedge.store.Reviews;
+import io.dafedge.synth.CutPasteStrategy;
 import io.dafedge.synth.ImageFiles;
+import io.dafedge.synth.TestImages;
 import io.dafedge.synth.demo.DemoDefect;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -41,19 +51,35 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 
 /**
- * The operators' pages in a real browser against an appliance with a real model: a frame uploaded to the line
- * arrives live on the line view, is reviewed from there and found in the history; good frames are kept as training
- * material from the review page; logging out, a wrong password, and what an operator may not see.
+ * The pages in a real browser against an appliance with a real model: a frame uploaded to the line arrives live on
+ * the line view, is reviewed from there and found in the history; good frames are kept as training material from the
+ * review page; logging out, a wrong password, and what an operator may not see; an engineer tunes the line's
+ * threshold and a camera's ROI, trains a model on site, promotes it and rolls it back.
  */
 @QuarkusTest
 @QuarkusTestResource(value = LineWithModel.class, restrictToAnnotatedClass = true)
-@TestProfile(PagesInBrowserTest.GoodFramesKept.class)
+@TestProfile(PagesInBrowserTest.Profile.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PagesInBrowserTest {
-    /** Every good frame keeps its pictures (the appliance samples one in 50), so there are good frames to review. */
-    public static class GoodFramesKept implements QuarkusTestProfile {
+    /** Good demo parts in line1's collected folder: at least daf.training.min-images. */
+    static final int TRAINING_FRAMES = 20;
+    /** A one-minute run on a loaded 2-core machine: caching the teacher's features, training, the evaluation. */
+    static final Duration TRAINING = Duration.ofMinutes(4);
+
+    /**
+     * Every good frame keeps its pictures (the appliance samples one in 50), so there are good frames to review; the
+     * shared teacher and 128-px models, so a run can be trained, and in little time.
+     */
+    public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("daf.store.ok-sample-every", "1");
+            Map<String, String> config = new HashMap<>(Map.of("daf.store.ok-sample-every", "1",
+                    "daf.training.size", "128"));
+            Path shared = TestImages.shared();
+            if (shared != null) {
+                config.put("daf.teacher", shared.resolve("models/mobilenetv2-float-from-int8_feat.onnx").toString());
+            }
+            return config;
         }
     }
 
@@ -75,6 +101,7 @@ class PagesInBrowserTest {
     }
 
     @Test
+    @Order(1)
     void anEngineerSeesADefectiveFrameArriveLiveReviewsItAndFindsItInTheHistory(TestInfo info) throws Exception {
         try (Browser b = browser(info)) {
             b.login(ADMIN, ADMIN_PASSWORD);
@@ -142,6 +169,7 @@ class PagesInBrowserTest {
     }
 
     @Test
+    @Order(2)
     void anOperatorKeepsAGoodFrameForTrainingFromTheReviewPageAndSeesNoEngineersPages(TestInfo info)
             throws Exception {
         String operator = "op-" + UUID.randomUUID().toString().substring(0, 8);
@@ -183,5 +211,157 @@ class PagesInBrowserTest {
             b.await(ExpectedConditions.textToBePresentInElementLocated(By.id("error-message"), "for engineers"),
                     "the refusal explained");
         }
+    }
+
+    /** Last: it leaves line1 with another threshold, which the other tests' verdicts depend on. */
+    @Test
+    @Order(3)
+    void anEngineerTunesTheLineTrainsAModelOnSitePromotesItAndRollsItBack(TestInfo info) throws Exception {
+        Path collected = Files.createDirectories(Path.of(ConfigProvider.getConfig().getValue("daf.data-dir",
+                String.class), "lines", "line1", "collected"));
+        for (int i = 0; i < TRAINING_FRAMES; i++) {
+            ImageFiles.writePng(collected.resolve(String.format("demo-%02d.png", i)), DEMO.good(7_300_000 + i));
+        }
+        // reviewed frames of both kinds judged by line1's model: for the preview, the suggestion and the evaluation
+        String good = upload(ImageFiles.encodePng(DEMO.good(7_200_004)), "browser-ok-3");
+        String bad = upload(ImageFiles.encodePng(DEMO.defective(7_000_002, DemoDefect.STAIN).image()),
+                "browser-nok-2");
+        awaitListed(good);
+        awaitListed(bad);
+        review(good, false);
+        double badScore = review(bad, true);
+        asAdmin().get("/api/v1/inspections/" + bad).then().body("verdict", equalTo("NOK"));
+        Map<String, Object> before = line1();
+        String firstModel = (String) before.get("modelId");
+
+        try (Browser b = browser(info)) {
+            b.login(ADMIN, ADMIN_PASSWORD);
+            b.submit("nav-settings", "settings");
+            b.awaitText("threshold-preview-line1", t -> t.startsWith("0 of"), "the preview of the threshold now");
+            // just above the defective frame's score: its verdict would flip to OK
+            String mine = String.format(Locale.ROOT, "%.6f", badScore + 1e-3);
+            b.type("threshold-line1", mine);
+            String preview = b.awaitText("threshold-preview-line1", t -> t.matches(".*\\b[1-9]\\d* NOK→OK.*"),
+                    "the preview of the typed threshold: a defective frame let through");
+            b.shot("settings-preview");
+            b.click("threshold-suggest-line1");
+            b.awaitText("threshold-status-line1", t -> t.matches("Suggested from \\d+ defective and \\d+ good .*"),
+                    "the suggested threshold");
+            String typed = b.awaitValue("threshold-line1", v -> !v.equals(mine), "the suggestion in the field");
+            b.awaitText("threshold-preview-line1", t -> !t.equals(preview), "the suggestion's preview");
+            b.shot("settings-suggested");
+            b.click("threshold-save-line1");
+            b.awaitText("threshold-status-line1", t -> t.startsWith("Saved: line line1"), "the threshold saved");
+            b.shot("settings-saved");
+            float saved = Float.parseFloat(typed);
+            assertEquals(saved, ((Number) line1().get("threshold")).floatValue(), 1e-6f * Math.abs(saved),
+                    "line1's threshold in the API");
+            assertEquals(saved, Float.parseFloat(b.text("threshold-now-line1")), 1e-6f * Math.abs(saved));
+
+            // the ROI editor draws cam1's latest frame and fills in the whole frame as the ROI in force
+            String width = b.awaitValue("roi-w-cam1", v -> !v.isEmpty(), "cam1's frame on the ROI canvas");
+            String height = b.value("roi-h-cam1");
+            assertEquals("whole frame", b.text("roi-now-cam1"));
+            b.drag("roi-canvas-cam1", 0.25, 0.25, 0.75, 0.75);
+            b.awaitValue("roi-w-cam1", v -> !v.equals(width), "the dragged rectangle in the ROI's fields");
+            String drawn = String.join(",", b.value("roi-x-cam1"), b.value("roi-y-cam1"), b.value("roi-w-cam1"),
+                    b.value("roi-h-cam1"));
+            int w = Integer.parseInt(b.value("roi-w-cam1"));
+            assertTrue(Math.abs(w - Integer.parseInt(width) / 2) <= 3, "half the frame's width dragged: " + drawn);
+            b.shot("roi-drawn");
+            b.click("roi-save-cam1");
+            b.awaitText("roi-now-cam1", t -> t.equals(drawn), "the dragged ROI in force");
+            asAdmin().get("/api/v1/cameras/cam1/roi").then().statusCode(200).body("inForce.width", equalTo(w));
+            b.shot("roi-saved");
+            b.type("roi-x-cam1", "0").type("roi-y-cam1", "0").type("roi-w-cam1", width).type("roi-h-cam1", height);
+            b.click("roi-save-cam1");
+            b.awaitText("roi-now-cam1", t -> t.equals("0,0," + width + "," + height), "the whole frame in force");
+            b.shot("roi-whole-frame");
+            // the hot-folder camera has had no frame: its editor says so, the browser logs the refused picture
+            assertTrue(b.text("roi-status-hot").contains("has delivered no frame yet"), b.text("roi-status-hot"));
+            assertEquals(List.of(), b.consoleErrors().stream().filter(e -> !e.contains("/cameras/hot/frame.png"))
+                    .toList(), "the browser's console on the settings page");
+
+            b.submit("nav-training", "training");
+            String cancelled = startRun(b);
+            b.submit("training-cancel", "training-cancelling");
+            b.awaitText("training-state", t -> t.equals("CANCELLED"), "the run cancelled", TRAINING);
+            b.awaitText("training-run-" + cancelled, t -> t.contains("cancelled by " + ADMIN),
+                    "who cancelled the run, in the list");
+            b.shot("training-cancelled");
+
+            String run = startRun(b);
+            // the page follows the run by itself: a mark on this document would not survive a reload
+            b.script("window.sameDocument = true;");
+            b.awaitAttribute("training-progress", "aria-valuenow", v -> Integer.parseInt(v) > 0, "progress");
+            b.awaitText("training-eta", t -> t.matches("\\d+ min \\d\\d s"), "the time left");
+            String losses = b.awaitText("training-losses", t -> t.startsWith("total "), "the first losses",
+                    TRAINING);
+            b.awaitText("training-losses", t -> t.startsWith("total ") && !t.equals(losses), "newer losses",
+                    TRAINING);
+            assertEquals(Boolean.TRUE, b.script("return window.sameDocument === true;"), "updated without a reload");
+            b.shot("training-progress");
+            b.awaitText("training-state", t -> t.equals("SUCCEEDED"), "the run to succeed", TRAINING);
+            String evaluation = b.awaitText("training-run-" + run, t -> t.contains("AUROC"),
+                    "the run's evaluation in the list");
+            b.shot("training-succeeded");
+            String model = asAdmin().get("/api/v1/training/" + run).then().statusCode(200)
+                    .body("state", equalTo("SUCCEEDED")).extract().path("modelId");
+            assertTrue(evaluation.contains(shortId(model)) && evaluation.contains(shortId(firstModel)),
+                    "the new model's evaluation next to the active one's: " + evaluation);
+
+            b.submit("nav-models", "models");
+            Number recorded = asAdmin().get("/api/v1/models").then().statusCode(200).extract()
+                    .path("find { it.summary.id == '" + model + "' }.summary.threshold");
+            assertNotNull(recorded, "the trained bundle records its threshold");
+            String listed = b.visible("model-" + model).getText();
+            assertTrue(listed.contains("daf") && listed.contains("reviewed_image_auroc"),
+                    "the bundle listed with its metrics: " + listed);
+            assertEquals(recorded.doubleValue(), Double.parseDouble(b.attribute("promote-threshold-" + model,
+                    "placeholder")), 1e-6 * recorded.doubleValue(), "the promotion's default threshold");
+            b.select("promote-line-" + model, "line1").submit("promote-" + model, "models-promoted");
+            assertTrue(b.text("models-notice").contains(model), b.text("models-notice"));
+            assertTrue(b.text("active-line1").contains(model), b.text("active-line1"));
+            Map<String, Object> promoted = line1();
+            assertEquals(model, promoted.get("modelId"));
+            assertEquals(recorded.floatValue(), ((Number) promoted.get("threshold")).floatValue(),
+                    1e-6f * recorded.floatValue());
+
+            b.submit("rollback-line1", "models-rolled-back");
+            assertTrue(b.text("models-notice").contains("back on model " + firstModel), b.text("models-notice"));
+            assertTrue(b.text("active-line1").contains(firstModel), b.text("active-line1"));
+            Map<String, Object> after = line1();
+            assertEquals(firstModel, after.get("modelId"));
+            assertEquals(saved, ((Number) after.get("threshold")).floatValue(), 1e-6f * Math.abs(saved));
+            assertEquals(List.of(), b.consoleErrors(), "the browser's console");
+        }
+    }
+
+    /** Starts a one-minute run on line1 from the Training page's form, waits until it runs and returns its id. */
+    private static String startRun(Browser b) {
+        b.select("training-line", "line1").select("training-strategy", CutPasteStrategy.PATCH)
+                .type("training-minutes", "1");
+        b.shot("training-form");
+        b.submit("training-start", "training-started");
+        String run = b.attribute("training-current", "data-run");
+        b.awaitText("training-state", t -> t.equals("RUNNING"), "the run running");
+        return run;
+    }
+
+    /** How the runs list names a model. */
+    private static String shortId(String model) {
+        return model.substring(0, Math.min(8, model.length()));
+    }
+
+    /** Reviews a frame as an engineer would on the review page and returns its score. */
+    private static double review(String id, boolean defective) {
+        asAdmin().contentType("application/json").body(Map.of("defective", defective, "trainingMaterial", false))
+                .post("/api/v1/inspections/" + id + "/review").then().statusCode(200);
+        return asAdmin().get("/api/v1/inspections/" + id).then().statusCode(200).extract().<Number>path("score")
+                .doubleValue();
+    }
+
+    private static Map<String, Object> line1() {
+        return asAdmin().get("/api/v1/lines").then().statusCode(200).extract().path("find { it.id == 'line1' }");
     }
 }
