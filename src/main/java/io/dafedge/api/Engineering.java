@@ -140,6 +140,10 @@ public class Engineering {
         return cameraRois().change(camera, new CameraSettings.Roi(x, y, width, height), who);
     }
 
+    public CameraRois.State resetRoi(String camera) {
+        return cameraRois().reset(camera);
+    }
+
     /** The camera's latest frame, whole, as PNG. */
     public byte[] latestFramePng(String camera) {
         Frame f = appliance.appliance().camera(camera).orElseThrow(() -> new NoSuchElementException("no camera '"

@@ -6,6 +6,7 @@ import io.dafedge.security.Role;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -67,6 +68,13 @@ public class SettingsResource {
         Roi r = body == null ? new Roi(null, null, null, null) : body;
         return Refusals.answer(() -> engineering.changeRoi(camera, r.x(), r.y(), r.width(), r.height(),
                 identity.getPrincipal().getName()));
+    }
+
+    /** Back to the configured ROI (the whole frame when none is configured). */
+    @DELETE
+    @Path("cameras/{id}/roi")
+    public CameraRois.State resetRoi(@PathParam("id") String camera) {
+        return Refusals.answer(() -> engineering.resetRoi(camera));
     }
 
     /** The camera's latest frame, whole (the ROI editor draws on it). */

@@ -15,6 +15,9 @@ public final class CameraRois {
     /** Where a changed ROI is remembered. */
     public interface Store {
         void save(String camera, CameraSettings.Roi roi, String who);
+
+        /** Forgets the camera's ROI: the configured one applies again, also after a restart. */
+        void forget(String camera);
     }
 
     /**
@@ -62,6 +65,14 @@ public final class CameraRois {
         FrameGeometry.of(c.worker().camera().withRoi(Optional.of(roi)), latest.image().width, latest.image().height);
         store.save(camera, roi, who);
         c.worker().changeRoi(Optional.of(roi));
+        return state(camera);
+    }
+
+    /** Back to the site's configured ROI (or the whole frame), from the next frame on; the changed one is forgotten. */
+    public synchronized State reset(String camera) {
+        Appliance.Camera c = camera(camera);
+        store.forget(camera);
+        c.worker().changeRoi(c.settings().roi());
         return state(camera);
     }
 

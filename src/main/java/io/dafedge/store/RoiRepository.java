@@ -28,6 +28,12 @@ public class RoiRepository implements CameraRois.Store {
         r.persist();
     }
 
+    @Override
+    @Transactional
+    public void forget(String camera) {
+        CameraRoiRecord.deleteById(camera);
+    }
+
     @Transactional
     public Optional<CameraSettings.Roi> load(String camera) {
         return CameraRoiRecord.<CameraRoiRecord>findByIdOptional(camera)

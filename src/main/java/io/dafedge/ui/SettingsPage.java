@@ -71,6 +71,13 @@ public class SettingsPage {
         return api.roi(camera, body);
     }
 
+    @POST
+    @Path("cameras/{id}/roi/reset")
+    @Produces(MediaType.APPLICATION_JSON)
+    public CameraRois.State resetRoi(@PathParam("id") String camera) {
+        return api.resetRoi(camera);
+    }
+
     @GET
     @Path("cameras/{id}/frame.png")
     @Produces("image/png")

@@ -1,8 +1,6 @@
 package io.dafedge.ui;
 
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -37,8 +35,6 @@ import jakarta.ws.rs.core.SecurityContext;
 public class TrainingPages {
     /** The budget the form suggests: long enough for a usable model on a few hundred frames. */
     static final int SUGGESTED_MINUTES = 30;
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
-            .withZone(ZoneOffset.UTC);
 
     private final Template training;
     private final TrainingBean bean;
@@ -134,7 +130,7 @@ public class TrainingPages {
         TrainingRun.Comparison c = r.evaluation();
         TrainingRun.Losses l = r.losses();
         return new RunView(r.id().toString(), r.line(), r.strategy(), number(r.minutes()) + " min",
-                r.state().name(), !r.state().finished(), WHEN.format(r.createdAt()), r.startedBy(), r.message(),
+                r.state().name(), !r.state().finished(), Times.shown(r.createdAt()), r.startedBy(), r.message(),
                 (int) Math.round(100 * r.fraction()), eta(r.etaSeconds()),
                 l == null ? "–" : String.format(Locale.ROOT, "total %.4f (segmentation %.4f, boost %.4f)", l.total(),
                         l.segmentation(), l.boost()),

@@ -75,7 +75,8 @@ class EngineeringApiTest {
             new Call("GET", "/api/v1/lines/line1/threshold-preview?threshold=5", null),
             new Call("GET", "/api/v1/lines/line1/suggested-threshold", null),
             new Call("GET", "/api/v1/cameras/cam1/roi", null),
-            new Call("PUT", "/api/v1/cameras/cam1/roi", "{\"x\":0,\"y\":0,\"width\":8,\"height\":8}"));
+            new Call("PUT", "/api/v1/cameras/cam1/roi", "{\"x\":0,\"y\":0,\"width\":8,\"height\":8}"),
+            new Call("DELETE", "/api/v1/cameras/cam1/roi", null));
 
     @BeforeEach
     void prepare() throws Exception {
@@ -209,6 +210,8 @@ class EngineeringApiTest {
         roi("{\"x\":8,\"y\":4,\"width\":32,\"height\":48}").statusCode(200)
                 .body("inForce.x", equalTo(8)).body("inForce.height", equalTo(48));
         assertEquals(new io.dafedge.ingest.CameraSettings.Roi(8, 4, 32, 48), rois.load(CAMERA).orElseThrow());
+        asAdmin().delete("/api/v1/cameras/cam1/roi").then().statusCode(200).body("inForce", nullValue());
+        assertTrue(rois.load(CAMERA).isEmpty(), "the changed ROI is forgotten: the configured one applies again");
         asAdmin().get("/api/v1/cameras/nope/roi").then().statusCode(404);
     }
 

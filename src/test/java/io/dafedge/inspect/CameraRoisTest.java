@@ -48,7 +48,17 @@ class CameraRoisTest {
                 Optional.of(new Roi(0, 0, 40, 40)), 0, 0, 2)), models, new Inspector(models::current,
                 new Postprocess(), Clock.systemUTC()), List.of(kept), FrameSources::create);
         holder.set(appliance);
-        rois = new CameraRois(appliance, (camera, roi, who) -> saved.add(camera + " " + roi + " " + who));
+        rois = new CameraRois(appliance, new CameraRois.Store() {
+            @Override
+            public void save(String camera, Roi roi, String who) {
+                saved.add(camera + " " + roi + " " + who);
+            }
+
+            @Override
+            public void forget(String camera) {
+                saved.add(camera + " forgotten");
+            }
+        });
     }
 
     @AfterEach
@@ -79,6 +89,16 @@ class CameraRoisTest {
         Image after = kept(frame());
         assertEquals(20, after.width);
         assertEquals(30, after.height);
+    }
+
+    @Test
+    void aResetGoesBackToTheConfiguredRoiAndForgetsTheChangedOne() throws Exception {
+        frame();
+        rois.change("cam", new Roi(10, 5, 20, 30), "ed");
+        CameraRois.State s = rois.reset("cam");
+        assertEquals("cam forgotten", saved.get(saved.size() - 1));
+        assertEquals(new Roi(0, 0, 40, 40), s.inForce());
+        assertEquals(40, kept(frame()).width);
     }
 
     @Test

@@ -7,6 +7,7 @@ import static io.dafedge.api.TestUsers.ADMIN;
 import static io.dafedge.api.TestUsers.ADMIN_PASSWORD;
 import static io.dafedge.api.TestUsers.asAdmin;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -273,9 +274,11 @@ class PagesInBrowserTest {
             b.awaitText("roi-now-cam1", t -> t.equals(drawn), "the dragged ROI in force");
             asAdmin().get("/api/v1/cameras/cam1/roi").then().statusCode(200).body("inForce.width", equalTo(w));
             b.shot("roi-saved");
-            b.type("roi-x-cam1", "0").type("roi-y-cam1", "0").type("roi-w-cam1", width).type("roi-h-cam1", height);
-            b.click("roi-save-cam1");
-            b.awaitText("roi-now-cam1", t -> t.equals("0,0," + width + "," + height), "the whole frame in force");
+            b.click("roi-reset-cam1");
+            b.awaitText("roi-now-cam1", t -> t.equals("whole frame"), "back on the configured ROI: the whole frame");
+            assertEquals(List.of("0", "0", width, height), List.of(b.value("roi-x-cam1"), b.value("roi-y-cam1"),
+                    b.value("roi-w-cam1"), b.value("roi-h-cam1")));
+            asAdmin().get("/api/v1/cameras/cam1/roi").then().statusCode(200).body("inForce", nullValue());
             b.shot("roi-whole-frame");
             // the hot-folder camera has had no frame: its editor says so, the browser logs the refused picture
             assertTrue(b.text("roi-status-hot").contains("has delivered no frame yet"), b.text("roi-status-hot"));

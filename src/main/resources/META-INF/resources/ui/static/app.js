@@ -9,6 +9,5 @@ window.daf = {
     if (!r.ok) { throw new Error((await r.text()) || r.statusText); }
     return r.headers.get('Content-Type')?.includes('json') ? r.json() : r.text();
   },
-  time(iso) { return iso ? new Date(iso).toLocaleString() : '–'; },
   num(x, digits) { return x === null || x === undefined ? '–' : Number(x).toFixed(digits); },
 };

@@ -144,13 +144,29 @@
     canvas.addEventListener('pointerup', () => { drag = null; });
     ['x', 'y', 'w', 'h'].forEach(k => field(k).addEventListener('input', draw));
     document.getElementById('roi-reload-' + cam).addEventListener('click', load);
+    const shown = s => {
+      const r = s.inForce;
+      document.getElementById('roi-now-' + cam).textContent = r ? `${r.x},${r.y},${r.width},${r.height}` : 'whole frame';
+      return r;
+    };
+    document.getElementById('roi-reset-' + cam).addEventListener('click', async () => {
+      try {
+        const r = shown(await daf.post(`${url}/roi/reset`));
+        [['x', r ? r.x : 0], ['y', r ? r.y : 0], ['w', r ? r.width : frame.naturalWidth],
+          ['h', r ? r.height : frame.naturalHeight]].forEach(([k, v]) => { field(k).value = v; });
+        draw();
+        status.textContent = `Camera ${cam} is back on its configured ROI from the next frame on.`;
+        status.className = 'status notice';
+      } catch (e) {
+        status.textContent = reason(e);
+        status.className = 'status error';
+      }
+    });
     section.querySelector('form.roi-form').addEventListener('submit', async ev => {
       ev.preventDefault();
       const [x, y, width, height] = roi();
       try {
-        const s = await daf.post(`${url}/roi`, { x, y, width, height });
-        const r = s.inForce;
-        document.getElementById('roi-now-' + cam).textContent = `${r.x},${r.y},${r.width},${r.height}`;
+        const r = shown(await daf.post(`${url}/roi`, { x, y, width, height }));
         status.textContent = `Saved: camera ${cam} inspects ${r.x},${r.y},${r.width},${r.height} from the next frame on.`
           + ' Its line\'s model was trained on frames cropped the old way: check its verdicts, and retrain.';
         status.className = 'status notice';

@@ -30,6 +30,13 @@
     el('training-losses').textContent = l ? `total ${l.total.toFixed(4)} (segmentation ${l.segmentation.toFixed(4)}, `
       + `boost ${l.boost.toFixed(4)})` : '–';
     chart(run.history);
+    // the run's row in the list below follows too, instead of showing the state the page was loaded with
+    const row = el(`training-run-${run.id}`);
+    if (row) {
+      row.dataset.state = run.state;
+      row.cells[4].firstChild.textContent = run.state;
+      row.cells[4].querySelector('.muted').textContent = run.message;
+    }
   };
   const poll = async () => {
     try {
