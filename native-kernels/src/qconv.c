@@ -41,13 +41,16 @@ dq_conv *dq_conv_create(int path, int in_c, int out_c, const int8_t *weights, co
     cv->out_pad = (int)round_up((size_t)out_c, DQ_LANES);
     cv->lo = lo;
     cv->hi = hi;
-    cv->out_inv_scale = out_inv_scale;
-    cv->out_zero = out_zero;
+    float qlo = lo * out_inv_scale + (float)out_zero, qhi = hi * out_inv_scale + (float)out_zero;
+    cv->qlo = qlo > 0.0f ? qlo : 0.0f;
+    cv->qhi = qhi < 255.0f ? qhi : 255.0f;
     cv->comp = zalloc((size_t)cv->out_pad * sizeof(int32_t));
     cv->scale = zalloc((size_t)cv->out_pad * sizeof(float));
     cv->bias = zalloc((size_t)cv->out_pad * sizeof(float));
+    cv->qscale = zalloc((size_t)cv->out_pad * sizeof(float));
+    cv->qbias = zalloc((size_t)cv->out_pad * sizeof(float));
     cv->packed = zalloc((size_t)cv->ntiles * cv->groups4 * DQ_TILE * 4);
-    if (!cv->comp || !cv->scale || !cv->bias || !cv->packed) {
+    if (!cv->comp || !cv->scale || !cv->bias || !cv->qscale || !cv->qbias || !cv->packed) {
         dq_conv_free(cv);
         return NULL;
     }
@@ -58,6 +61,8 @@ dq_conv *dq_conv_create(int path, int in_c, int out_c, const int8_t *weights, co
         cv->comp[o] = -in_zero * sum;
         cv->scale[o] = scale[o];
         cv->bias[o] = bias ? bias[o] : 0.0f;
+        cv->qscale[o] = scale[o] * out_inv_scale;
+        cv->qbias[o] = cv->bias[o] * out_inv_scale + (float)out_zero;
         int t = o / DQ_TILE, j = o % DQ_TILE;
         int width = out_c - t * DQ_TILE < DQ_TILE ? (int)round_up((size_t)(out_c - t * DQ_TILE), DQ_LANES) : DQ_TILE;
         int8_t *block = cv->packed + (size_t)t * cv->groups4 * DQ_TILE * 4;
@@ -72,6 +77,8 @@ void dq_conv_free(dq_conv *cv)
     free(cv->comp);
     free(cv->scale);
     free(cv->bias);
+    free(cv->qscale);
+    free(cv->qbias);
     free(cv->packed);
     free(cv);
 }
@@ -108,7 +115,7 @@ static void span_portable(const dq_conv *cv, const uint8_t *in, long p0, long p1
                 } else if (kind == DQ_OUT_FLOAT) {
                     ((float *)out)[at + j] = dq_dequant(cv, acc[j], o0 + j);
                 } else {
-                    ((uint8_t *)out)[at + j] = dq_requant(cv, dq_dequant(cv, acc[j], o0 + j));
+                    ((uint8_t *)out)[at + j] = dq_requant(cv, acc[j], o0 + j);
                 }
             }
         }

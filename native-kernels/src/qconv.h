@@ -29,9 +29,13 @@ typedef struct {
     int32_t *comp;
     float *scale, *bias;
     float lo, hi;
-    /* DQ_OUT_UINT8: q = clamp(rint(clamp(y * out_inv_scale, -256, 512)) + out_zero, 0, 255) */
-    float out_inv_scale;
-    int out_zero;
+    /* DQ_OUT_UINT8, requantised in one step from the sum (out_inv_scale = 1 / the output's scale):
+     *   q = rint(min(max(fma((float)acc, qscale, qbias), qlo), qhi))
+     * qscale = scale * out_inv_scale, qbias = bias * out_inv_scale + out_zero (float, rounded after each operation),
+     * qlo = max(lo * out_inv_scale + out_zero, 0), qhi = min(hi * out_inv_scale + out_zero, 255): the float output's
+     * clamp moved to the uint8 grid, which holds it within half a step of the float output requantised */
+    float *qscale, *qbias;
+    float qlo, qhi;
     /* tile t (output channels [64t, 64t + width)): groups4 rows of width x 4 bytes at t * groups4 * 256; row g,
      * lane j holds the weights of output channel 64t + j for input channels 4g .. 4g + 3, zero where either runs
      * past the real channels */
@@ -64,13 +68,12 @@ static inline float dq_dequant(const dq_conv *cv, int32_t acc, int o)
     return y < cv->hi ? y : cv->hi;
 }
 
-static inline uint8_t dq_requant(const dq_conv *cv, float y)
+static inline uint8_t dq_requant(const dq_conv *cv, int32_t acc, int o)
 {
-    float t = y * cv->out_inv_scale;
-    t = t > -256.0f ? t : -256.0f;
-    t = t < 512.0f ? t : 512.0f;
-    int q = (int)__builtin_rintf(t) + cv->out_zero;
-    return (uint8_t)(q < 0 ? 0 : q > 255 ? 255 : q);
+    float t = __builtin_fmaf((float)acc, cv->qscale[o], cv->qbias[o]);
+    t = t > cv->qlo ? t : cv->qlo;
+    t = t < cv->qhi ? t : cv->qhi;
+    return (uint8_t)__builtin_rintf(t);
 }
 
 #endif

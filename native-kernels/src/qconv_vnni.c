@@ -22,24 +22,28 @@ AI __m512i bcast(const uint8_t *a, int n)
     return _mm512_set1_epi32(v);
 }
 
+/* Full vectors (n = 16, a constant where it matters) store unmasked. */
 AI void finish(const dq_conv *cv, __m512i acc, int o, int n, int kind, void *out, size_t at)
 {
     __mmask16 m = (__mmask16)(n == DQ_LANES ? 0xFFFFu : (1u << n) - 1);
     if (kind == DQ_OUT_INT32) {
-        _mm512_mask_storeu_epi32((int32_t *)out + at, m, acc);
+        if (n == DQ_LANES) _mm512_storeu_si512((int32_t *)out + at, acc);
+        else _mm512_mask_storeu_epi32((int32_t *)out + at, m, acc);
         return;
     }
-    __m512 y = _mm512_fmadd_ps(_mm512_cvtepi32_ps(acc), _mm512_load_ps(cv->scale + o), _mm512_load_ps(cv->bias + o));
-    y = _mm512_min_ps(_mm512_max_ps(y, _mm512_set1_ps(cv->lo)), _mm512_set1_ps(cv->hi));
+    __m512 f = _mm512_cvtepi32_ps(acc);
     if (kind == DQ_OUT_FLOAT) {
-        _mm512_mask_storeu_ps((float *)out + at, m, y);
+        __m512 y = _mm512_fmadd_ps(f, _mm512_load_ps(cv->scale + o), _mm512_load_ps(cv->bias + o));
+        y = _mm512_min_ps(_mm512_max_ps(y, _mm512_set1_ps(cv->lo)), _mm512_set1_ps(cv->hi));
+        if (n == DQ_LANES) _mm512_storeu_ps((float *)out + at, y);
+        else _mm512_mask_storeu_ps((float *)out + at, m, y);
         return;
     }
-    __m512 t = _mm512_mul_ps(y, _mm512_set1_ps(cv->out_inv_scale));
-    t = _mm512_min_ps(_mm512_max_ps(t, _mm512_set1_ps(-256.0f)), _mm512_set1_ps(512.0f));
-    __m512i q = _mm512_add_epi32(_mm512_cvtps_epi32(t), _mm512_set1_epi32(cv->out_zero)); /* nearest even */
-    q = _mm512_max_epi32(q, _mm512_setzero_si512());
-    _mm_mask_storeu_epi8((uint8_t *)out + at, m, _mm512_cvtusepi32_epi8(q)); /* saturates above 255 */
+    __m512 t = _mm512_fmadd_ps(f, _mm512_load_ps(cv->qscale + o), _mm512_load_ps(cv->qbias + o));
+    t = _mm512_min_ps(_mm512_max_ps(t, _mm512_set1_ps(cv->qlo)), _mm512_set1_ps(cv->qhi));
+    __m128i q = _mm512_cvtepi32_epi8(_mm512_cvtps_epi32(t)); /* nearest even; already in [0, 255] */
+    if (n == DQ_LANES) _mm_storeu_si128((__m128i *)((uint8_t *)out + at), q);
+    else _mm_mask_storeu_epi8((uint8_t *)out + at, m, q);
 }
 
 /* acc + the four products of x's unsigned bytes and w's signed bytes, per int32 lane. In asm because GCC 12
@@ -85,7 +89,9 @@ AI void block(const int R, const int C, const dq_conv *cv, const uint8_t *in, lo
 #pragma GCC unroll 4
         for (int c = 0; c < C; c++) {
             int o = o0 + c * DQ_LANES, n = valid - c * DQ_LANES;
-            finish(cv, acc[r][c], o, n < DQ_LANES ? n : DQ_LANES, kind, out, (size_t)(p + r) * cv->out_c + o);
+            size_t at = (size_t)(p + r) * cv->out_c + o;
+            if (n >= DQ_LANES) finish(cv, acc[r][c], o, DQ_LANES, kind, out, at);
+            else finish(cv, acc[r][c], o, n, kind, out, at);
         }
     }
 }

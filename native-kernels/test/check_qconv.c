@@ -56,7 +56,7 @@ int main(void)
             int bad = 0;
             for (int k = 0; k < pixels * out_c && !bad; k++) {
                 float y = dq_dequant(cv, ref[k], k % out_c);
-                uint8_t z = dq_requant(cv, y);
+                uint8_t z = dq_requant(cv, ref[k], k % out_c);
                 if (acc[k] != ref[k] || memcmp(&f[k], &y, sizeof y) != 0 || q[k] != z) {
                     printf("path %d %d -> %d, %d pixels, zero %d, %d threads: value %d: sum %d (want %d), float %g "
                            "(want %g), uint8 %d (want %d)\n", path, in_c, out_c, pixels, zero, threads, k, acc[k],

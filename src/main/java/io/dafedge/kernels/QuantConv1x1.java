@@ -12,8 +12,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <pre>
  *   acc = sum_i (a_i - inputZero) * w[o][i]                                   (exact)
  *   y   = min(max(fma((float) acc, inputScale * weightScale[o], bias[o]), lo), hi)
- *   uint8 output: clamp(rint(clamp(y * (1 / outputScale), -256, 512)) + outputZero, 0, 255)
  * </pre>
+ * and for uint8 output, in one step from the sum, with {@code inv = 1 / outputScale} and every float operation
+ * rounded on its own: {@code q = rint(min(max(fma((float) acc, scale[o] * inv, bias[o] * inv + outputZero),
+ * max(lo * inv + outputZero, 0)), min(hi * inv + outputZero, 255)))}, where {@code scale[o] = inputScale *
+ * weightScale[o]}: the float output's clamp moved to the uint8 grid (within a step of rounding the float output).
  * written as float ({@link #run(byte[], int, int, float[])}), requantised to uint8 for the next layer
  * ({@link #run(byte[], int, int, byte[])}) or as the raw sums ({@link #runAccumulators}). On AVX-512 VNNI the
  * sums are {@code vpdpbusd} (64 multiply-adds per instruction); the portable path computes the same integers and
