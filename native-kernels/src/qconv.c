@@ -1,5 +1,6 @@
 /* INT8 pointwise convolution (qconv.h): CPU detection, packing, the portable path, the split into tasks. Compiled
  * for the baseline x86-64; the VNNI path (qconv_vnni.c) is only called after checking the CPU. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +55,7 @@ dq_conv *dq_conv_create(int path, int in_c, int out_c, const int8_t *weights, co
         dq_conv_free(cv);
         return NULL;
     }
+    double reach = 0; /* the largest |fma(acc, qscale, qbias)|: |acc| <= in_c x 255 x 128 */
     for (int o = 0; o < out_c; o++) {
         const int8_t *w = weights + (size_t)o * in_c;
         int32_t sum = 0;
@@ -63,11 +65,14 @@ dq_conv *dq_conv_create(int path, int in_c, int out_c, const int8_t *weights, co
         cv->bias[o] = bias ? bias[o] : 0.0f;
         cv->qscale[o] = scale[o] * out_inv_scale;
         cv->qbias[o] = cv->bias[o] * out_inv_scale + (float)out_zero;
+        double r = (double)in_c * 255 * 128 * fabs(cv->qscale[o]) + fabs(cv->qbias[o]);
+        reach = r > reach || r != r ? r : reach; /* NaN stays */
         int t = o / DQ_TILE, j = o % DQ_TILE;
         int width = out_c - t * DQ_TILE < DQ_TILE ? (int)round_up((size_t)(out_c - t * DQ_TILE), DQ_LANES) : DQ_TILE;
         int8_t *block = cv->packed + (size_t)t * cv->groups4 * DQ_TILE * 4;
         for (int i = 0; i < in_c; i++) block[((size_t)(i / 4) * width + j) * 4 + i % 4] = w[i];
     }
+    cv->saturate = cv->qlo == 0.0f && cv->qhi == 255.0f && reach < 1073741824.0;
     return cv;
 }
 

@@ -36,6 +36,10 @@ typedef struct {
      * clamp moved to the uint8 grid, which holds it within half a step of the float output requantised */
     float *qscale, *qbias;
     float qlo, qhi;
+    /* qlo = 0 and qhi = 255 (the clamp is the uint8 range itself, as in a network quantised with its clip ranges)
+     * and |fma(acc, qscale, qbias)| < 2^30 for every possible sum: rounding to int32 and saturating to [0, 255]
+     * then gives the same bytes as clamping first, which the VNNI path uses (saturating packs) */
+    int saturate;
     /* tile t (output channels [64t, 64t + width)): groups4 rows of width x 4 bytes at t * groups4 * 256; row g,
      * lane j holds the weights of output channel 64t + j for input channels 4g .. 4g + 3, zero where either runs
      * past the real channels */
