@@ -76,6 +76,9 @@ void dk_conv_run(const dk_conv *cv, const float *in, int h, int w, const float *
 /* Single-precision GFLOP/s of register-only FMA chains on `threads` threads of the pool, best of 5 short rounds:
  * the measured peak the benchmark reports achieved GFLOP/s against. The ISA must be supported. */
 double dk_peak_gflops(int isa, int threads);
+/* The same for AVX-512 VNNI's vpdpbusd (u8 x s8 into int32), in giga-operations per second (a multiply and an add
+ * per product): the INT8 kernel's peak. The CPU must have AVX512_VNNI (dq_supported_paths). */
+double dk_peak_int8_gops(int threads);
 
 /*
  * A fused inverted-residual block: e (1x1, stride 1, no padding, dense or grouped; NULL for none), then d

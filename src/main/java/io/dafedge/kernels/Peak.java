@@ -20,4 +20,18 @@ public final class Peak {
         }
         return NativeKernels.peakGflops(isa.ordinal(), threads);
     }
+
+    /**
+     * GOP/s of AVX-512 VNNI's {@code vpdpbusd} (u8 x s8 into int32; a multiply and an add per product, 128 per
+     * instruction) on {@code threads} threads: the peak of {@link QuantConv1x1}'s VNNI path.
+     */
+    public static double int8Gops(int threads) {
+        if (!QuantConv1x1.Path.supported().contains(QuantConv1x1.Path.AVX512_VNNI)) {
+            throw new IllegalArgumentException("this CPU has no AVX-512 VNNI");
+        }
+        if (threads < 1 || threads > Conv2d.MAX_THREADS) {
+            throw new IllegalArgumentException("threads must be in [1, " + Conv2d.MAX_THREADS + "], got " + threads);
+        }
+        return QuantConv1x1.peakGops(threads);
+    }
 }

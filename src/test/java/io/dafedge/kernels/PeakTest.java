@@ -2,6 +2,7 @@ package io.dafedge.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -18,8 +19,17 @@ class PeakTest {
     }
 
     @Test
+    void vnniMeasuresAPlausiblePeak() {
+        assumeTrue(QuantConv1x1.Path.supported().contains(QuantConv1x1.Path.AVX512_VNNI), "no AVX-512 VNNI here");
+        double g = Peak.int8Gops(1);
+        // 128 operations per vpdpbusd: one per 4 cycles at 0.5 GHz is far below, 2 per cycle at 6 GHz far above
+        assertTrue(g > 16 && g < 1536, g + " GOP/s");
+    }
+
+    @Test
     void badArgumentsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> Peak.gflops(Isa.selected(), 0));
+        assertThrows(IllegalArgumentException.class, () -> Peak.int8Gops(0));
         assertThrows(IllegalArgumentException.class, () -> Peak.gflops(null, 1));
     }
 }
