@@ -21,6 +21,7 @@ import org.openqa.selenium.Rectangle;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -141,14 +142,22 @@ public final class Browser implements AutoCloseable {
     public Browser submit(String id, String step) {
         WebElement old = driver.findElement(By.tagName("html"));
         visible(id).click();
-        await(ExpectedConditions.stalenessOf(old), "a new page after clicking #" + id);
+        await(gone(old), "a new page after clicking #" + id);
         loaded();
         return shot(step);
     }
 
     /** Clicks something that stays on the page (a checkbox, a select's option...). */
     public Browser click(String id) {
-        await(ExpectedConditions.elementToBeClickable(By.id(id)), "#" + id + " to be clickable").click();
+        // found and clicked in one poll: the page's script may replace the element between a find and a click
+        await(d -> {
+            WebElement e = d.findElement(By.id(id));
+            if (!e.isDisplayed() || !e.isEnabled()) {
+                return null;
+            }
+            e.click();
+            return true;
+        }, "#" + id + " to be clicked");
         return this;
     }
 
@@ -175,6 +184,31 @@ public final class Browser implements AutoCloseable {
         return (int) Math.round((fraction - 0.5) * size);
     }
 
+    /**
+     * Chromium reports an element of a page that has just been replaced as "does not belong to the document", an
+     * unknown error rather than a stale element, while the new page is being swapped in.
+     */
+    private static boolean detached(WebDriverException e) {
+        return e.getMessage() != null && e.getMessage().contains("does not belong to the document");
+    }
+
+    /** Whether an element has left the page (ExpectedConditions.stalenessOf, knowing Chromium's other answer). */
+    private static ExpectedCondition<Boolean> gone(WebElement e) {
+        return d -> {
+            try {
+                e.isEnabled();
+                return false;
+            } catch (StaleElementReferenceException stale) {
+                return true;
+            } catch (WebDriverException x) {
+                if (detached(x)) {
+                    return true;
+                }
+                throw x;
+            }
+        };
+    }
+
     /** The element with this id once it is displayed. */
     public WebElement visible(String id) {
         return await(ExpectedConditions.visibilityOfElementLocated(By.id(id)), "#" + id + " to be displayed");
@@ -197,7 +231,16 @@ public final class Browser implements AutoCloseable {
         try {
             // an element found by one poll may be gone by the next, replaced by the page's script or a reload
             return new WebDriverWait(driver, timeout).ignoring(StaleElementReferenceException.class)
-                    .until(condition);
+                    .until(d -> {
+                        try {
+                            return condition.apply(d);
+                        } catch (WebDriverException e) {
+                            if (detached(e)) {
+                                return null; // as stale: poll again
+                            }
+                            throw e;
+                        }
+                    });
         } catch (TimeoutException e) {
             shot("FAILED");
             throw new AssertionError("waited " + timeout.toSeconds() + " s in vain for " + what + " on "

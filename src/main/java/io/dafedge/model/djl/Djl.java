@@ -49,8 +49,16 @@ public final class Djl {
         return Engine.getEngine(ENGINE);
     }
 
-    /** A root manager of the PyTorch engine on the CPU; close it to free everything created under it. */
+    /**
+     * A root manager of the PyTorch engine on the CPU; close it to free everything created under it. Autograd is off
+     * on the calling thread afterwards: it is PyTorch's per-thread switch, on by default on every thread but the one
+     * that loaded the engine, and DJL turns it on only inside a gradient collector. Work outside one (weight edits,
+     * optimiser and pruning updates, inference) fails or builds graphs with it on, as seen when the engine was loaded
+     * on another thread (a training run in the appliance, or an earlier test).
+     */
     public static NDManager newManager() {
-        return engine().newBaseManager();
+        NDManager manager = engine().newBaseManager();
+        JniUtils.setGradMode(false);
+        return manager;
     }
 }
