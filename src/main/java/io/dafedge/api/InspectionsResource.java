@@ -131,7 +131,7 @@ public class InspectionsResource {
     @POST
     @Path("{id}/review")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Reviews.Labelled saveReview(@PathParam("id") String id, ReviewRequest request) throws IOException {
+    public Reviews.Labelled saveReview(@PathParam("id") String id, ReviewRequest request) {
         if (request == null || request.defective() == null) {
             throw new ApiException(Response.Status.BAD_REQUEST, "give {\"defective\": true|false}, and optionally "
                     + "\"trainingMaterial\": true for a good frame to keep for training");
@@ -145,6 +145,9 @@ public class InspectionsResource {
                     identity.getPrincipal().getName());
         } catch (IllegalArgumentException e) {
             throw new ApiException(Response.Status.BAD_REQUEST, e.getMessage());
+        } catch (IOException e) {
+            throw new ApiException(Response.Status.INTERNAL_SERVER_ERROR, "the frame could not be kept for training ("
+                    + e.getMessage() + "); nothing was recorded");
         }
     }
 

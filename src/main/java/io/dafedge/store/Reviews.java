@@ -48,7 +48,8 @@ public class Reviews {
      * @param trainingMaterial keep the frame for training (a good frame with its picture only)
      * @throws IllegalArgumentException for an unknown inspection, or training material that cannot be
      */
-    @Transactional
+    // a training frame that cannot be written leaves no review claiming it (checked exceptions commit by default)
+    @Transactional(rollbackOn = IOException.class)
     public Labelled review(UUID id, boolean defective, boolean trainingMaterial, String reviewer) throws IOException {
         InspectionRecord i = InspectionRecord.<InspectionRecord>findByIdOptional(id)
                 .orElseThrow(() -> new IllegalArgumentException("no inspection " + id));

@@ -153,12 +153,17 @@ public class InspectionPages {
         try {
             reviews.review(uuid(id), "defective".equals(label), training, identity.getPrincipal().getName());
         } catch (IllegalArgumentException e) {
-            return Response.seeOther(URI.create("/ui/inspections/" + id + "?error="
-                    + URLEncoder.encode(e.getMessage(), StandardCharsets.UTF_8))).build();
+            return refused(id, e.getMessage());
         } catch (IOException e) {
-            throw new IllegalStateException("the training frame could not be written: " + e.getMessage(), e);
+            return refused(id, "The frame could not be kept for training (" + e.getMessage() + "); nothing was "
+                    + "recorded. Check the data folder's disk.");
         }
         return Response.seeOther(URI.create(back)).build();
+    }
+
+    private static Response refused(String id, String why) {
+        return Response.seeOther(URI.create("/ui/inspections/" + id + "?error="
+                + URLEncoder.encode(why, StandardCharsets.UTF_8))).build();
     }
 
     private static UUID uuid(String id) {

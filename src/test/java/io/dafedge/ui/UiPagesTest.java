@@ -180,6 +180,31 @@ class UiPagesTest {
     }
 
     @Test
+    void aTrainingFrameThatCannotBeWrittenLeavesNoReview() throws Exception {
+        UUID id = storedInspection(Verdict.OK);
+        java.nio.file.Path blocked = reviews.trainingFile("line-ui", id).getParent();
+        Files.createDirectories(blocked.getParent());
+        Files.deleteIfExists(blocked.resolve("review-" + id + ".png"));
+        java.nio.file.Path moved = blocked.resolveSibling("collected-moved-" + id);
+        if (Files.exists(blocked)) {
+            Files.move(blocked, moved);
+        }
+        Files.writeString(blocked, "a file where the folder should be");
+        try {
+            as(OPERATOR, OPERATOR_PASSWORD).contentType("application/json")
+                    .body("{\"defective\": false, \"trainingMaterial\": true}")
+                    .post("/api/v1/inspections/" + id + "/review").then().statusCode(500)
+                    .body("error", containsString("nothing was recorded"));
+            assertTrue(reviews.find(id).isEmpty(), "no review claims a training frame that is not there");
+        } finally {
+            Files.delete(blocked);
+            if (Files.exists(moved)) {
+                Files.move(moved, blocked);
+            }
+        }
+    }
+
+    @Test
     void theApiRecordsReviewsForOperatorsOverBasicAuthOnly() throws Exception {
         UUID id = storedInspection(Verdict.NOK);
         String session = login(OPERATOR, OPERATOR_PASSWORD);
