@@ -3,6 +3,7 @@ package io.dafedge.store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -84,8 +85,15 @@ public class Reviews {
         r.persist();
         Path file = trainingFile(r.line, id);
         if (trainingMaterial) {
+            // whole or not at all: a half-written picture (a full disk) would be a corrupt training frame
             Files.createDirectories(file.getParent());
-            Files.write(file, r.image);
+            Path part = file.resolveSibling("." + file.getFileName() + ".part");
+            try {
+                Files.write(part, r.image);
+                Files.move(part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(part);
+            }
         } else {
             Files.deleteIfExists(file);
         }
