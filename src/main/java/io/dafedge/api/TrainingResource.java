@@ -2,7 +2,6 @@ package io.dafedge.api;
 
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 import io.dafedge.TrainingBean;
 import io.dafedge.security.Role;
@@ -46,7 +45,7 @@ public class TrainingResource {
             throw new ApiException(Response.Status.BAD_REQUEST, "send JSON {\"line\": ..., \"strategy\": ..., "
                     + "\"minutes\": ...}; strategies: " + String.join(", ", SiteTraining.strategies()));
         }
-        TrainingRun run = call(() -> training.training().start(body.line(), body.strategy(), body.minutes(),
+        TrainingRun run = Refusals.answer(() -> training.training().start(body.line(), body.strategy(), body.minutes(),
                 who.getUserPrincipal().getName()));
         return Response.accepted(run).build();
     }
@@ -70,7 +69,7 @@ public class TrainingResource {
     @Path("{id}/cancel")
     public TrainingRun cancel(@PathParam("id") String id, @Context SecurityContext who) {
         UUID uuid = id(id);
-        return call(() -> training.training().cancel(uuid, who.getUserPrincipal().getName()));
+        return Refusals.answer(() -> training.training().cancel(uuid, who.getUserPrincipal().getName()));
     }
 
     private static UUID id(String id) {
@@ -78,19 +77,6 @@ public class TrainingResource {
             return UUID.fromString(id);
         } catch (IllegalArgumentException e) {
             throw new ApiException(Response.Status.NOT_FOUND, "no training run " + id + " (run ids are UUIDs)");
-        }
-    }
-
-    /** The plain class's refusals as the API's errors. */
-    static TrainingRun call(Supplier<TrainingRun> action) {
-        try {
-            return action.get();
-        } catch (SiteTraining.Refused e) {
-            throw new ApiException(switch (e.why()) {
-                case INVALID -> Response.Status.BAD_REQUEST;
-                case CONFLICT -> Response.Status.CONFLICT;
-                case UNKNOWN -> Response.Status.NOT_FOUND;
-            }, e.getMessage());
         }
     }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
@@ -120,22 +121,6 @@ public final class SiteTraining implements AutoCloseable {
         Optional<TrainingRun> find(UUID id);
     }
 
-    /** A request that cannot be carried out; nothing was started or changed. */
-    public static final class Refused extends RuntimeException {
-        public enum Why { INVALID, CONFLICT, UNKNOWN }
-
-        private final Why why;
-
-        Refused(Why why, String message) {
-            super(message);
-            this.why = why;
-        }
-
-        public Why why() {
-            return why;
-        }
-    }
-
     private final Path linesDir;
     private final Path modelsDir;
     private final Optional<Path> teacher;
@@ -210,37 +195,36 @@ public final class SiteTraining implements AutoCloseable {
     /**
      * Starts a run in the background.
      *
-     * @throws Refused INVALID for a bad request or missing material, CONFLICT while another run is queued or running
+     * @throws IllegalArgumentException for a bad request or missing material (nothing is started)
+     * @throws IllegalStateException    while another run is queued or running
      */
     public synchronized TrainingRun start(String line, String strategy, double minutes, String startedBy) {
         TrainingRun running = current;
         if (running != null && !running.state().finished()) {
-            throw new Refused(Refused.Why.CONFLICT, "training run " + running.id() + " on line " + running.line()
+            throw new IllegalStateException("training run " + running.id() + " on line " + running.line()
                     + " is " + running.state().name().toLowerCase(Locale.ROOT) + "; the appliance trains one model "
                     + "at a time: wait for it or cancel it");
         }
         if (line == null || !site.lines().contains(line)) {
-            throw new Refused(Refused.Why.INVALID, "no line '" + line + "' on this appliance; lines: " + site.lines());
+            throw new IllegalArgumentException("no line '" + line + "' on this appliance; lines: " + site.lines());
         }
-        StrategyMix mix;
-        try {
-            mix = StrategyMix.parse(strategy, new ProceduralTextures());
-        } catch (IllegalArgumentException e) {
-            throw new Refused(Refused.Why.INVALID, e.getMessage());
+        if (strategy == null) {
+            throw new IllegalArgumentException("choose a synthetic defect strategy: " + String.join(", ", strategies()));
         }
+        StrategyMix mix = StrategyMix.parse(strategy, new ProceduralTextures());
         if (!(minutes >= limits.minMinutes() && minutes <= limits.maxMinutes())) {
-            throw new Refused(Refused.Why.INVALID, String.format(Locale.ROOT,
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "the time budget must be %s to %s minutes, got %s", number(limits.minMinutes()),
                     number(limits.maxMinutes()), number(minutes)));
         }
-        Path teacherFile = teacher.orElseThrow(() -> new Refused(Refused.Why.INVALID, "no teacher model is "
+        Path teacherFile = teacher.orElseThrow(() -> new IllegalArgumentException("no teacher model is "
                 + "configured: DAF learns from a teacher backbone; set daf.teacher to its ONNX file"));
         if (!Files.isRegularFile(teacherFile)) {
-            throw new Refused(Refused.Why.INVALID, "the teacher model " + teacherFile + " (daf.teacher) is not a file");
+            throw new IllegalArgumentException("the teacher model " + teacherFile + " (daf.teacher) is not a file");
         }
         List<Path> frames = collected(line);
         if (frames.size() < limits.minImages()) {
-            throw new Refused(Refused.Why.INVALID, String.format(Locale.ROOT, "line %s has %d collected frames in "
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "line %s has %d collected frames in "
                     + "%s; a run needs at least %d: at least %d are held out to choose the new model's threshold, and "
                     + "the rest must fill more than one batch of %d, or the model learns those few frames rather than "
                     + "the part. Let the line collect more, or mark good frames as training material on the review "
@@ -259,11 +243,16 @@ public final class SiteTraining implements AutoCloseable {
         return run;
     }
 
-    /** Asks a queued or running run to stop; it turns CANCELLED (its bundle deleted) within a training step. */
+    /**
+     * Asks a queued or running run to stop; it turns CANCELLED (its bundle deleted) within a training step.
+     *
+     * @throws NoSuchElementException for an unknown run
+     * @throws IllegalStateException  for a run that has ended
+     */
     public synchronized TrainingRun cancel(UUID id, String by) {
-        TrainingRun run = find(id).orElseThrow(() -> new Refused(Refused.Why.UNKNOWN, "no training run " + id));
+        TrainingRun run = find(id).orElseThrow(() -> new NoSuchElementException("no training run " + id));
         if (run.state().finished()) {
-            throw new Refused(Refused.Why.CONFLICT, "training run " + id + " has already ended ("
+            throw new IllegalStateException("training run " + id + " has already ended ("
                     + run.state().name().toLowerCase(Locale.ROOT) + ")");
         }
         stop = new Stop(State.CANCELLED, "cancelled by " + by);
@@ -304,7 +293,7 @@ public final class SiteTraining implements AutoCloseable {
             return s.filter(p -> Files.isRegularFile(p)
                     && p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")).sorted().toList();
         } catch (IOException e) {
-            throw new Refused(Refused.Why.INVALID, "the collected frames of line " + line + " are not readable: "
+            throw new IllegalArgumentException("the collected frames of line " + line + " are not readable: "
                     + e.getMessage());
         }
     }

@@ -3,11 +3,13 @@ package io.dafedge.ui;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.NoSuchElementException;
 import java.util.UUID;
 
 import org.jboss.resteasy.reactive.RestForm;
 
 import io.dafedge.TrainingBean;
+import io.dafedge.api.Refusals;
 import io.dafedge.security.Role;
 import io.dafedge.train.SiteTraining;
 import io.dafedge.train.TrainingRun;
@@ -79,9 +81,8 @@ public class TrainingPages {
         }
         try {
             bean.training().start(line, strategy, budget, who.getUserPrincipal().getName());
-        } catch (SiteTraining.Refused e) {
-            return refused(e.why() == SiteTraining.Refused.Why.CONFLICT ? Response.Status.CONFLICT
-                    : Response.Status.BAD_REQUEST, e.getMessage(), line, strategy, minutes);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            return refused(Refusals.status(e), e.getMessage(), line, strategy, minutes);
         }
         return AccessPages.seeOther("/ui/training");
     }
@@ -89,14 +90,17 @@ public class TrainingPages {
     @POST
     @Path("{id}/cancel")
     public Object cancel(@PathParam("id") String id, @Context SecurityContext who) {
+        UUID run;
         try {
-            bean.training().cancel(UUID.fromString(id), who.getUserPrincipal().getName());
+            run = UUID.fromString(id);
         } catch (IllegalArgumentException e) {
             return Response.status(Response.Status.NOT_FOUND).entity(page("No training run " + id + ".", null, null,
                     null)).build();
-        } catch (SiteTraining.Refused e) {
-            return Response.status(e.why() == SiteTraining.Refused.Why.UNKNOWN ? Response.Status.NOT_FOUND
-                    : Response.Status.CONFLICT).entity(page(e.getMessage(), null, null, null)).build();
+        }
+        try {
+            bean.training().cancel(run, who.getUserPrincipal().getName());
+        } catch (NoSuchElementException | IllegalStateException e) {
+            return Response.status(Refusals.status(e)).entity(page(e.getMessage(), null, null, null)).build();
         }
         return AccessPages.seeOther("/ui/training");
     }
