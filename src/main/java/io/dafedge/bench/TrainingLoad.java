@@ -14,6 +14,7 @@ import io.dafedge.synth.ImageFiles;
 import io.dafedge.synth.ImageReadException;
 import io.dafedge.train.MemoryRuns;
 import io.dafedge.train.SiteTraining;
+import io.dafedge.train.TrainingMaterial;
 import io.dafedge.train.TrainingRun;
 
 /**
@@ -45,7 +46,7 @@ public final class TrainingLoad implements AutoCloseable {
             double minutes, Consumer<String> progress) throws IOException, InterruptedException {
         Path dataDir = Files.createTempDirectory("daf-bench-training");
         try {
-            Path collected = Files.createDirectories(dataDir.resolve("lines").resolve(LINE).resolve("collected"));
+            Path collected = Files.createDirectories(TrainingMaterial.folder(dataDir.resolve("lines"), LINE));
             int n = 0;
             for (Path image : images.stream().sorted().limit(limit).toList()) {
                 try {

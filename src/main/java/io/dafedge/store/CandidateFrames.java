@@ -18,6 +18,7 @@ import io.dafedge.inspect.ResultSink;
 import io.dafedge.inspect.Verdict;
 import io.dafedge.synth.Image;
 import io.dafedge.synth.ImageFiles;
+import io.dafedge.train.TrainingMaterial;
 
 /**
  * Keeps the frames of lines that have no model yet as candidate good images ({@code lines/<line>/collected/}), the
@@ -45,7 +46,7 @@ public final class CandidateFrames implements ResultSink {
         if (r.verdict() != Verdict.UNKNOWN) {
             return;
         }
-        Path dir = linesDir.resolve(r.line()).resolve("collected");
+        Path dir = TrainingMaterial.folder(linesDir, r.line());
         AtomicInteger n = kept.computeIfAbsent(r.line(), l -> new AtomicInteger(count(dir)));
         if (n.get() >= limit) {
             return;
@@ -64,15 +65,12 @@ public final class CandidateFrames implements ResultSink {
     /** Frames kept for the line so far. */
     public int kept(String line) {
         AtomicInteger n = kept.get(line);
-        return n == null ? count(linesDir.resolve(line).resolve("collected")) : n.get();
+        return n == null ? count(TrainingMaterial.folder(linesDir, line)) : n.get();
     }
 
     private static int count(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        try (var s = Files.list(dir)) {
-            return (int) s.count();
+        try {
+            return TrainingMaterial.frames(dir).size();
         } catch (IOException e) {
             return 0;
         }

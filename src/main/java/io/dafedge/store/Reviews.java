@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.dafedge.train.TrainingMaterial;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
@@ -146,6 +147,6 @@ public class Reviews {
 
     /** Where a training-material frame of the line is kept. */
     public Path trainingFile(String line, UUID id) {
-        return dataDir.root().resolve("lines").resolve(line).resolve("collected").resolve("review-" + id + ".png");
+        return TrainingMaterial.folder(dataDir.root().resolve("lines"), line).resolve("review-" + id + ".png");
     }
 }

@@ -228,7 +228,7 @@ public final class SiteTraining implements AutoCloseable {
                     + "%s; a run needs at least %d: at least %d are held out to choose the new model's threshold, and "
                     + "the rest must fill more than one batch of %d, or the model learns those few frames rather than "
                     + "the part. Let the line collect more, or mark good frames as training material on the review "
-                    + "page.", line, frames.size(), linesDir.resolve(line).resolve("collected"), limits.minImages(),
+                    + "page.", line, frames.size(), TrainingMaterial.folder(linesDir, line), limits.minImages(),
                     MIN_HELD_OUT, DafTrainer.DEFAULT_BATCH));
         }
         TrainingRun run = new TrainingRun(UUID.randomUUID(), line, strategy, minutes, limits.threads(), startedBy,
@@ -285,13 +285,8 @@ public final class SiteTraining implements AutoCloseable {
 
     /** The PNGs a run of the line would train on, in a stable order. */
     List<Path> collected(String line) {
-        Path dir = linesDir.resolve(line).resolve("collected");
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> Files.isRegularFile(p)
-                    && p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")).sorted().toList();
+        try {
+            return TrainingMaterial.frames(TrainingMaterial.folder(linesDir, line));
         } catch (IOException e) {
             throw new IllegalArgumentException("the collected frames of line " + line + " are not readable: "
                     + e.getMessage());
