@@ -34,6 +34,11 @@ public class LinePages {
 
     private final Template line;
     private final LineSnapshots snapshots;
+    /** The view of the last period, shared: screens on every desk ask for it, the appliance builds it once. */
+    private final AtomicReference<Taken> taken = new AtomicReference<>();
+
+    private record Taken(long nanos, View view) {
+    }
 
     LinePages(Template line, LineSnapshots snapshots) {
         this.line = line;
@@ -47,7 +52,17 @@ public class LinePages {
     @GET
     @Produces(MediaType.TEXT_HTML)
     public TemplateInstance view() {
-        return line.data("view", new View(snapshots.lines(), snapshots.cameras()));
+        return line.data("view", current());
+    }
+
+    private View current() {
+        long now = System.nanoTime();
+        Taken t = taken.get();
+        if (t == null || now - t.nanos() >= PERIOD.toNanos() / 2) {
+            t = new Taken(now, new View(snapshots.lines(), snapshots.cameras()));
+            taken.set(t);
+        }
+        return t.view();
     }
 
     /** A new view whenever something changed, checked every {@link #PERIOD}. */
@@ -59,7 +74,7 @@ public class LinePages {
         AtomicReference<View> last = new AtomicReference<>();
         return Multi.createFrom().ticks().every(PERIOD)
                 .onOverflow().drop()
-                .map(tick -> new View(snapshots.lines(), snapshots.cameras()))
+                .map(tick -> current())
                 .filter(v -> !v.equals(last.getAndSet(v)));
     }
 
