@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Locale;
 
 /**
  * The one-time code the setup page asks for while the appliance has no user. It is written to a file in the data
@@ -57,7 +58,7 @@ public final class SetupCode {
             return false;
         }
         return MessageDigest.isEqual(code.getBytes(StandardCharsets.US_ASCII),
-                given.strip().toUpperCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
+                given.strip().toUpperCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Removes the file once the first user exists. */

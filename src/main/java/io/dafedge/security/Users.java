@@ -1,6 +1,7 @@
 package io.dafedge.security;
 
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -31,7 +32,7 @@ public class Users {
     @Transactional
     public List<User> list() {
         return UserRecord.<UserRecord>listAll().stream().map(User::of)
-                .sorted(java.util.Comparator.comparing(User::username)).toList();
+                .sorted(Comparator.comparing(User::username)).toList();
     }
 
     /**
