@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dk.h"
+#include "qconv.h"
 
 static const dk_impl *const impls[DK_ISAS] = {&dk_impl_portable, &dk_impl_avx2, &dk_impl_avx512};
 
@@ -202,13 +203,19 @@ static int pointwise_like(const dk_conv *cv)
            && (cv->pt | cv->pl | cv->pb | cv->pr) == 0;
 }
 
+static const char *depthwise_check(const dk_conv *d)
+{
+    if (!d->depthwise || d->kh != 3 || d->kw != 3) return "the middle convolution must be depthwise 3x3";
+    if (d->sh < 1 || d->sh > 2 || d->sw < 1 || d->sw > 2) return "the depthwise stride must be 1 or 2";
+    if (d->pt > 1 || d->pl > 1 || d->pb > 1 || d->pr > 1) return "the depthwise padding must be 0 or 1";
+    return NULL;
+}
+
 const char *dk_chain_check(const dk_conv *e, const dk_conv *d, const dk_conv *p)
 {
     if (!d || !p) return "the depthwise and the projection are required";
     if (e && !pointwise_like(e)) return "the expansion must be 1x1, stride 1, unpadded, not depthwise";
-    if (!d->depthwise || d->kh != 3 || d->kw != 3) return "the middle convolution must be depthwise 3x3";
-    if (d->sh < 1 || d->sh > 2 || d->sw < 1 || d->sw > 2) return "the depthwise stride must be 1 or 2";
-    if (d->pt > 1 || d->pl > 1 || d->pb > 1 || d->pr > 1) return "the depthwise padding must be 0 or 1";
+    if (depthwise_check(d)) return depthwise_check(d);
     if (!pointwise_like(p)) return "the projection must be 1x1, stride 1, unpadded, not depthwise";
     if ((e && e->out_c != d->in_c) || p->in_c != d->out_c) return "the channels do not chain";
     if ((e && e->isa != d->isa) || p->isa != d->isa) return "the three must use the same ISA";
@@ -219,4 +226,18 @@ int dk_chain_run(const dk_conv *e, const dk_conv *d, const dk_conv *p, const flo
                  const float *res, float *out, int threads)
 {
     return impls[d->isa]->chain(e, d, p, in, h, w, res, out, threads);
+}
+
+const char *dk_qchain_check(const dq_conv *e, const dk_conv *d, const dq_conv *p)
+{
+    if (!d || !p) return "the depthwise and the projection are required";
+    if (depthwise_check(d)) return depthwise_check(d);
+    if ((e && e->out_c != d->in_c) || p->in_c != d->out_c) return "the channels do not chain";
+    return NULL;
+}
+
+int dk_qchain_run(const dq_conv *e, const dk_conv *d, const dq_conv *p, const float *in, int h, int w,
+                  const float *res, float *out, int threads)
+{
+    return impls[d->isa]->qchain(e, d, p, in, h, w, res, out, threads);
 }

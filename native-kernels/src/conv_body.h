@@ -12,6 +12,7 @@
 #include <stdatomic.h>
 
 #include "dk.h"
+#include "qconv.h"
 
 #define AI static inline __attribute__((always_inline))
 
@@ -450,17 +451,30 @@ static void chain_task(void *arg, int task)
 /* The projection runs over at least this many pixels per call, so narrow rows still fill its register blocks. */
 #define CHAIN_GROUP_PIXELS 48
 
+/* Bands for `threads` threads: 1 for one thread; else enough to balance, few enough to bound the halo. */
+static int chain_bands(int expands, const dk_conv *d, int h, int ho, int threads)
+{
+    if (threads == 1) return 1;
+    /* expansion rows two bands share: 3 - stride (without an expansion nothing is recomputed) */
+    int halo = expands ? 3 - d->sh : 0;
+    int bands = imin(ho, CHAIN_BANDS_PER_THREAD * threads);
+    return halo ? imin(bands, 1 + h / (CHAIN_HALO_SHARE * halo)) : bands;
+}
+
+/* Rows per band and depthwise rows per projection call for `bands` bands. */
+static void chain_rows(int ho, int wo, int bands, int *band, int *group)
+{
+    *band = (ho + bands - 1) / bands;
+    *group = imin(*band, imax(1, (CHAIN_GROUP_PIXELS + wo - 1) / wo));
+}
+
 static int run_chain(const dk_conv *e, const dk_conv *d, const dk_conv *p, const float *in, int h, int w,
                      const float *res, float *out, int threads)
 {
     chain_job c = {e, d, p, in, res, out, h, w, dk_out_size(h, d->pt, d->pb, 3, d->sh),
                    dk_out_size(w, d->pl, d->pr, 3, d->sw), 0, 0, 0, 0, 0};
-    int bands = 1;
+    int bands = chain_bands(e != NULL, d, h, c.ho, threads);
     if (threads > 1) {
-        /* expansion rows two bands share: 3 - stride (without an expansion nothing is recomputed) */
-        int halo = e ? 3 - d->sh : 0;
-        bands = imin(c.ho, CHAIN_BANDS_PER_THREAD * threads);
-        if (halo) bands = imin(bands, 1 + h / (CHAIN_HALO_SHARE * halo));
         if (bands < threads) {
             /* A small map: its intermediates fit the caches anyway, and split over all threads apart the three
              * beat one band on one thread. Same code and values as the fused path, so the same bits. */
@@ -473,13 +487,97 @@ static int run_chain(const dk_conv *e, const dk_conv *d, const dk_conv *p, const
             return 0;
         }
     }
-    c.band = (c.ho + bands - 1) / bands;
+    chain_rows(c.ho, c.wo, bands, &c.band, &c.group);
     bands = (c.ho + c.band - 1) / c.band;
-    c.group = imin(c.band, imax(1, (CHAIN_GROUP_PIXELS + c.wo - 1) / c.wo));
     c.erow = e ? ((size_t)w * d->in_c + 15) / 16 * 16 : 0;
     c.scratch = 3 * c.erow + (size_t)c.group * c.wo * d->in_c;
     dk_parallel(threads, bands, chain_task, &c);
     return atomic_load(&c.failed) ? -1 : 0;
 }
 
-const dk_impl DK_IMPL = {DK_V, run, run_chain};
+/* ---- the same block with INT8 pointwise convolutions (qconv.h) around the float depthwise ---- */
+
+typedef struct {
+    const dq_conv *e, *p; /* e NULL: the depthwise reads the input */
+    const dk_conv *d;
+    const float *in, *res;
+    float *out;
+    int h, w, ho, wo, band, group;
+    size_t erow, drows, scratch; /* floats: a ring row, the depthwise rows, the whole scratch */
+    atomic_int failed;
+} qchain_job;
+
+/*
+ * chain_task's band with the two pointwise convolutions in INT8: each input row the expansion needs is quantised
+ * (the expansion's input quantisation) into a byte row, the expansion writes float rows into the ring, the float
+ * depthwise runs on them as in chain_task, and each group of depthwise rows is quantised (the projection's input
+ * quantisation) for the projection, which adds the residual and clamps in float. Between blocks everything stays
+ * float, so a block's input is quantised as it is read, and its output feeds the next block, the features and the
+ * residuals alike.
+ */
+static void qchain_task(void *arg, int task)
+{
+    qchain_job *c = arg;
+    const dq_conv *e = c->e, *p = c->p;
+    const dk_conv *d = c->d;
+    float *ring = dk_scratch(c->scratch);
+    if (!ring) {
+        atomic_store(&c->failed, 1);
+        return;
+    }
+    float *dbuf = ring + 3 * c->erow;
+    uint8_t *bytes = (uint8_t *)(dbuf + c->drows);
+    const int cm = d->in_c, cin = e ? e->in_c : cm;
+    const size_t drow = (size_t)c->wo * cm, prow = (size_t)c->wo * p->out_c;
+    int y0 = task * c->band, y1 = imin(y0 + c->band, c->ho);
+    job dj = {d, NULL, NULL, NULL, c->h, c->w, c->ho, c->wo, 1, c->wo, 1, 1};
+    long next = imax(0, y0 * d->sh - d->pt);
+    int g0 = y0;
+    for (int y = y0; y < y1; y++) {
+        span s = row_span(&dj, y, 0);
+        const float *r[3] = {NULL, NULL, NULL};
+        for (int ky = s.ky0; ky < s.ky1; ky++) {
+            long iy = s.iy0 + ky;
+            if (!e) {
+                r[ky] = c->in + iy * c->w * cin;
+                continue;
+            }
+            for (; next <= iy; next++) {
+                dq_quantise(e->path, c->in + next * c->w * cin, (long)c->w * cin, e->in_inv_scale, e->in_zero,
+                            bytes);
+                dq_conv_span(e, bytes, c->w, NULL, DQ_OUT_FLOAT, ring + next % 3 * c->erow);
+            }
+            r[ky] = ring + iy % 3 * c->erow;
+        }
+        dw3_row(d, r, s.ky0, s.ky1, c->w, 0, c->wo, s.xa, s.xb, dbuf + (size_t)(y - g0) * drow, NULL);
+        if (y - g0 + 1 == c->group || y == y1 - 1) {
+            long n = (long)(y - g0 + 1) * c->wo;
+            size_t at = (size_t)g0 * prow;
+            dq_quantise(p->path, dbuf, n * cm, p->in_inv_scale, p->in_zero, bytes);
+            dq_conv_span(p, bytes, n, c->res ? c->res + at : NULL, DQ_OUT_FLOAT, c->out + at);
+            g0 = y + 1;
+        }
+    }
+}
+
+/* Bands as run_chain's; a map too small to split over the threads runs in fewer bands (no three-apart fallback:
+ * these layers are a quarter of the float ones' traffic). */
+static int run_qchain(const dq_conv *e, const dk_conv *d, const dq_conv *p, const float *in, int h, int w,
+                      const float *res, float *out, int threads)
+{
+    qchain_job c = {e, p, d, in, res, out, h, w, dk_out_size(h, d->pt, d->pb, 3, d->sh),
+                    dk_out_size(w, d->pl, d->pr, 3, d->sw), 0, 0, 0, 0, 0, 0};
+    int bands = imax(1, chain_bands(e != NULL, d, h, c.ho, threads));
+    chain_rows(c.ho, c.wo, bands, &c.band, &c.group);
+    bands = (c.ho + c.band - 1) / c.band;
+    const int cin = e ? e->in_c : d->in_c;
+    c.erow = e ? ((size_t)w * d->in_c + 15) / 16 * 16 : 0;
+    c.drows = ((size_t)c.group * c.wo * d->in_c + 15) / 16 * 16;
+    size_t bytes = (size_t)c.group * c.wo * d->in_c > (size_t)w * cin ? (size_t)c.group * c.wo * d->in_c
+                                                                        : (size_t)w * cin;
+    c.scratch = 3 * c.erow + c.drows + (bytes + 3) / 4;
+    dk_parallel(threads, bands, qchain_task, &c);
+    return atomic_load(&c.failed) ? -1 : 0;
+}
+
+const dk_impl DK_IMPL = {DK_V, run, run_chain, run_qchain};

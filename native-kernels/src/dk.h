@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+struct dq_conv; /* the INT8 pointwise convolution (qconv.h), for the fused INT8 block */
+
 enum dk_isa { DK_PORTABLE = 0, DK_AVX2 = 1, DK_AVX512 = 2, DK_ISAS = 3 };
 enum dk_act { DK_NONE = 0, DK_RELU = 1, DK_RELU6 = 2 };
 
@@ -49,6 +51,9 @@ typedef struct {
     /* dk_chain_run, for convolutions of this ISA */
     int (*chain)(const dk_conv *e, const dk_conv *d, const dk_conv *p, const float *in, int h, int w,
                  const float *res, float *out, int threads);
+    /* dk_qchain_run, for a depthwise convolution of this ISA */
+    int (*qchain)(const struct dq_conv *e, const dk_conv *d, const struct dq_conv *p, const float *in, int h,
+                  int w, const float *res, float *out, int threads);
 } dk_impl;
 
 extern const dk_impl dk_impl_portable, dk_impl_avx2, dk_impl_avx512;
@@ -92,6 +97,16 @@ double dk_peak_int8_gops(int threads);
 const char *dk_chain_check(const dk_conv *e, const dk_conv *d, const dk_conv *p);
 int dk_chain_run(const dk_conv *e, const dk_conv *d, const dk_conv *p, const float *in, int h, int w,
                  const float *res, float *out, int threads);
+
+/*
+ * The same block with INT8 pointwise convolutions (qconv.h) and the float depthwise d: the block's input rows are
+ * quantised with e's input quantisation, e writes float, d's output is quantised with p's, p writes float with the
+ * residual and its clamps. Float in and out like dk_chain_run; e's and p's outputs must be float-ready (any path).
+ * dk_qchain_check first: 0 when the three chain, else what is wrong. Returns 0 or -1 as dk_chain_run.
+ */
+const char *dk_qchain_check(const struct dq_conv *e, const dk_conv *d, const struct dq_conv *p);
+int dk_qchain_run(const struct dq_conv *e, const dk_conv *d, const struct dq_conv *p, const float *in, int h, int w,
+                  const float *res, float *out, int threads);
 
 /* Runs fn(job, t) for t in [0, tasks) on up to `threads` threads (the caller's included), handing tasks out one
  * at a time so a thread slowed by other load on the machine simply takes fewer. */

@@ -16,7 +16,8 @@ JNIEXPORT jint JNICALL Java_io_dafedge_kernels_QuantConv1x1_nSupportedPaths(JNIE
 JNIEXPORT jlong JNICALL Java_io_dafedge_kernels_QuantConv1x1_nCreate(JNIEnv *env, jclass cls, jint path, jint in_c,
                                                                      jint out_c, jbyteArray weights,
                                                                      jfloatArray scale, jfloatArray bias,
-                                                                     jint in_zero, jfloat lo, jfloat hi,
+                                                                     jfloat in_inv_scale, jint in_zero, jfloat lo,
+                                                                     jfloat hi, jfloat rlo, jfloat rhi,
                                                                      jfloat out_inv_scale, jint out_zero)
 {
     (void)cls;
@@ -28,8 +29,8 @@ JNIEXPORT jlong JNICALL Java_io_dafedge_kernels_QuantConv1x1_nCreate(JNIEnv *env
     jfloat *s = (*env)->GetFloatArrayElements(env, scale, NULL);
     jfloat *b = bias ? (*env)->GetFloatArrayElements(env, bias, NULL) : NULL;
     dq_conv *cv = w && s && (b || !bias)
-                      ? dq_conv_create(path, in_c, out_c, (const int8_t *)w, s, b, in_zero, lo, hi, out_inv_scale,
-                                       out_zero)
+                      ? dq_conv_create(path, in_c, out_c, (const int8_t *)w, s, b, in_inv_scale, in_zero, lo, hi,
+                                       rlo, rhi, out_inv_scale, out_zero)
                       : NULL;
     if (b) (*env)->ReleaseFloatArrayElements(env, bias, b, JNI_ABORT);
     if (s) (*env)->ReleaseFloatArrayElements(env, scale, s, JNI_ABORT);
@@ -44,26 +45,29 @@ JNIEXPORT void JNICALL Java_io_dafedge_kernels_QuantConv1x1_nFree(JNIEnv *env, j
     dq_conv_free((dq_conv *)(intptr_t)handle);
 }
 
-/* out: int[], float[] or byte[] as kind says (DQ_OUT_*), pixels x out_c. Arrays pinned, not copied. Returns 0, -1
- * when a length does not fit, -2 when the JVM could not pin an array. */
+/* out: int[], float[] or byte[] as kind says (DQ_OUT_*), pixels x out_c; res: float[] like a float out, or NULL.
+ * Arrays pinned, not copied. Returns 0, -1 when a length does not fit, -2 when the JVM could not pin an array. */
 JNIEXPORT jint JNICALL Java_io_dafedge_kernels_QuantConv1x1_nRun(JNIEnv *env, jclass cls, jlong handle,
-                                                                 jbyteArray in, jint pixels, jint kind, jarray out,
-                                                                 jint threads)
+                                                                 jbyteArray in, jint pixels, jfloatArray res,
+                                                                 jint kind, jarray out, jint threads)
 {
     (void)cls;
     const dq_conv *cv = (const dq_conv *)(intptr_t)handle;
-    if (pixels < 1 || kind < DQ_OUT_INT32 || kind > DQ_OUT_UINT8
+    if (pixels < 1 || kind < DQ_OUT_INT32 || kind > DQ_OUT_UINT8 || (res && kind != DQ_OUT_FLOAT)
         || (*env)->GetArrayLength(env, in) != (jlong)pixels * cv->in_c
-        || (*env)->GetArrayLength(env, out) != (jlong)pixels * cv->out_c) {
+        || (*env)->GetArrayLength(env, out) != (jlong)pixels * cv->out_c
+        || (res && (*env)->GetArrayLength(env, res) != (jlong)pixels * cv->out_c)) {
         return -1;
     }
     jint status = -2;
     void *po = (*env)->GetPrimitiveArrayCritical(env, out, NULL);
     uint8_t *pi = (*env)->GetPrimitiveArrayCritical(env, in, NULL);
-    if (po && pi) {
-        dq_conv_run(cv, pi, pixels, kind, po, threads);
+    float *pr = res ? (*env)->GetPrimitiveArrayCritical(env, res, NULL) : NULL;
+    if (po && pi && (pr || !res)) {
+        dq_conv_run(cv, pi, pixels, pr, kind, po, threads);
         status = 0;
     }
+    if (pr) (*env)->ReleasePrimitiveArrayCritical(env, res, pr, JNI_ABORT);
     if (pi) (*env)->ReleasePrimitiveArrayCritical(env, in, pi, JNI_ABORT);
     if (po) (*env)->ReleasePrimitiveArrayCritical(env, out, po, 0);
     return status;
@@ -74,4 +78,35 @@ JNIEXPORT jdouble JNICALL Java_io_dafedge_kernels_QuantConv1x1_nPeakGops(JNIEnv 
     (void)env;
     (void)cls;
     return dk_peak_int8_gops(threads);
+}
+
+/* A fused block with INT8 pointwise convolutions (dk_qchain_run): expand 0 for none. Returns as runChain (jni.c):
+ * 0, -1 when a length does not fit, -2 when an array could not be pinned, -3 when the three do not chain, -4 when
+ * a thread's scratch could not be allocated. */
+JNIEXPORT jint JNICALL Java_io_dafedge_kernels_NativeKernels_runQuantChain(JNIEnv *env, jclass cls, jlong expand,
+                                                                           jlong depthwise, jlong project,
+                                                                           jfloatArray in, jint h, jint w,
+                                                                           jfloatArray res, jfloatArray out,
+                                                                           jint threads)
+{
+    (void)cls;
+    const dq_conv *e = (const dq_conv *)(intptr_t)expand, *p = (const dq_conv *)(intptr_t)project;
+    const dk_conv *d = (const dk_conv *)(intptr_t)depthwise;
+    if (dk_qchain_check(e, d, p)) return -3;
+    long ho = dk_out_size(h, d->pt, d->pb, d->kh, d->sh), wo = dk_out_size(w, d->pl, d->pr, d->kw, d->sw);
+    long out_len = ho * wo * p->out_c;
+    if (h < 1 || w < 1 || ho < 1 || wo < 1
+        || (*env)->GetArrayLength(env, in) != (long)h * w * (e ? e->in_c : d->in_c)
+        || (*env)->GetArrayLength(env, out) != out_len || (res && (*env)->GetArrayLength(env, res) != out_len)) {
+        return -1;
+    }
+    jint status = -2;
+    float *po = (*env)->GetPrimitiveArrayCritical(env, out, NULL);
+    float *pi = (*env)->GetPrimitiveArrayCritical(env, in, NULL);
+    float *pr = res ? (*env)->GetPrimitiveArrayCritical(env, res, NULL) : NULL;
+    if (po && pi && (pr || !res)) status = dk_qchain_run(e, d, p, pi, h, w, pr, po, threads) == 0 ? 0 : -4;
+    if (pr) (*env)->ReleasePrimitiveArrayCritical(env, res, pr, JNI_ABORT);
+    if (pi) (*env)->ReleasePrimitiveArrayCritical(env, in, pi, JNI_ABORT);
+    if (po) (*env)->ReleasePrimitiveArrayCritical(env, out, po, 0);
+    return status;
 }

@@ -29,7 +29,8 @@ static void *zalloc(size_t bytes)
 }
 
 dq_conv *dq_conv_create(int path, int in_c, int out_c, const int8_t *weights, const float *scale,
-                        const float *bias, int in_zero, float lo, float hi, float out_inv_scale, int out_zero)
+                        const float *bias, float in_inv_scale, int in_zero, float lo, float hi, float rlo, float rhi,
+                        float out_inv_scale, int out_zero)
 {
     if (path < 0 || path >= DQ_PATHS || !(dq_supported_paths() & (1 << path))) return NULL;
     dq_conv *cv = calloc(1, sizeof *cv);
@@ -42,6 +43,11 @@ dq_conv *dq_conv_create(int path, int in_c, int out_c, const int8_t *weights, co
     cv->out_pad = (int)round_up((size_t)out_c, DQ_LANES);
     cv->lo = lo;
     cv->hi = hi;
+    cv->rlo = rlo;
+    cv->rhi = rhi;
+    cv->clamp2 = rlo > -INFINITY || rhi < INFINITY;
+    cv->in_inv_scale = in_inv_scale;
+    cv->in_zero = in_zero;
     float qlo = lo * out_inv_scale + (float)out_zero, qhi = hi * out_inv_scale + (float)out_zero;
     cv->qlo = qlo > 0.0f ? qlo : 0.0f;
     cv->qhi = qhi < 255.0f ? qhi : 255.0f;
@@ -96,8 +102,8 @@ static int tile_valid(const dq_conv *cv, int t)
 }
 
 /* Scalar, over the same packed rows: one pixel and one tile at a time, the tile's sums in a small array. */
-static void span_portable(const dq_conv *cv, const uint8_t *in, long p0, long p1, int t0, int t1, int kind,
-                          void *out)
+static void span_portable(const dq_conv *cv, const uint8_t *in, long p0, long p1, int t0, int t1,
+                          const float *res, int kind, void *out)
 {
     for (long p = p0; p < p1; p++) {
         const uint8_t *a = in + p * cv->in_c;
@@ -118,7 +124,7 @@ static void span_portable(const dq_conv *cv, const uint8_t *in, long p0, long p1
                 if (kind == DQ_OUT_INT32) {
                     ((int32_t *)out)[at + j] = acc[j];
                 } else if (kind == DQ_OUT_FLOAT) {
-                    ((float *)out)[at + j] = dq_dequant(cv, acc[j], o0 + j);
+                    ((float *)out)[at + j] = dq_dequant(cv, acc[j], o0 + j, res ? res + at + j : NULL);
                 } else {
                     ((uint8_t *)out)[at + j] = dq_requant(cv, acc[j], o0 + j);
                 }
@@ -127,10 +133,28 @@ static void span_portable(const dq_conv *cv, const uint8_t *in, long p0, long p1
     }
 }
 
+static void quantise_portable(const float *x, long n, float inv_scale, int zero, uint8_t *q)
+{
+    for (long i = 0; i < n; i++) q[i] = dq_quantise1(x[i], inv_scale, zero);
+}
+
+static dq_span_fn span_of(const dq_conv *cv) { return cv->path == DQ_VNNI ? dq_span_vnni : span_portable; }
+
+void dq_quantise(int path, const float *x, long n, float inv_scale, int zero, uint8_t *q)
+{
+    (path == DQ_VNNI ? dq_quantise_vnni : quantise_portable)(x, n, inv_scale, zero, q);
+}
+
+void dq_conv_span(const dq_conv *cv, const uint8_t *in, long pixels, const float *res, int kind, void *out)
+{
+    span_of(cv)(cv, in, 0, pixels, 0, cv->ntiles, res, kind, out);
+}
+
 typedef struct {
     const dq_conv *cv;
     dq_span_fn span;
     const uint8_t *in;
+    const float *res;
     void *out;
     long pixels, chunk;
     int kind, tchunk, tchunks;
@@ -142,7 +166,7 @@ static void dq_task(void *arg, int task)
     int tc = task % j->tchunks;
     long p0 = (long)(task / j->tchunks) * j->chunk, p1 = p0 + j->chunk < j->pixels ? p0 + j->chunk : j->pixels;
     int t0 = tc * j->tchunk, t1 = t0 + j->tchunk < j->cv->ntiles ? t0 + j->tchunk : j->cv->ntiles;
-    j->span(j->cv, j->in, p0, p1, t0, t1, j->kind, j->out);
+    j->span(j->cv, j->in, p0, p1, t0, t1, j->res, j->kind, j->out);
 }
 
 /* Pixels in chunks of whole register blocks (24: a multiple of every block's 12, 8 or 6 pixels), at most 384 so a
@@ -151,9 +175,10 @@ static void dq_task(void *arg, int task)
 #define DQ_BLOCK 24
 #define DQ_MAX_CHUNK 384
 
-void dq_conv_run(const dq_conv *cv, const uint8_t *in, long pixels, int kind, void *out, int threads)
+void dq_conv_run(const dq_conv *cv, const uint8_t *in, long pixels, const float *res, int kind, void *out,
+                 int threads)
 {
-    dq_job j = {cv, cv->path == DQ_VNNI ? dq_span_vnni : span_portable, in, out, pixels, 0, kind, 0, 0};
+    dq_job j = {cv, span_of(cv), in, res, out, pixels, 0, kind, 0, 0};
     long want = threads > 1 ? 4L * threads : 1;
     long blocks = (pixels + DQ_BLOCK - 1) / DQ_BLOCK;
     long per = (blocks + want - 1) / want;

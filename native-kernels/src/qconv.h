@@ -18,7 +18,7 @@ enum dq_out { DQ_OUT_INT32 = 0, DQ_OUT_FLOAT = 1, DQ_OUT_UINT8 = 2 };
 #define DQ_LANES 16
 #define DQ_TILE 64
 
-typedef struct {
+typedef struct dq_conv {
     int path;
     int in_c, out_c;
     int groups4;      /* input channels in groups of 4: ceil(in_c / 4) */
@@ -29,6 +29,13 @@ typedef struct {
     int32_t *comp;
     float *scale, *bias;
     float lo, hi;
+    /* DQ_OUT_FLOAT: y = clamp(clamp(...) + res, rlo, rhi), res 0 without a residual (the float kernels' epilogue);
+     * clamp2 says whether [rlo, rhi] clamps anything */
+    float rlo, rhi;
+    int clamp2;
+    /* the activations' quantisation, for dq_quantise when a chain quantises float rows for this convolution */
+    float in_inv_scale;
+    int in_zero;
     /* DQ_OUT_UINT8, requantised in one step from the sum (out_inv_scale = 1 / the output's scale):
      *   q = rint(min(max(fma((float)acc, qscale, qbias), qlo), qhi))
      * qscale = scale * out_inv_scale, qbias = bias * out_inv_scale + out_zero (float, rounded after each operation),
@@ -50,26 +57,49 @@ typedef struct {
 int dq_supported_paths(void);
 
 /* weights: out_c x in_c int8 (OI); scale: per output channel, input scale times the weight scale; bias: per output
- * channel or NULL; in_zero: the activations' zero point. NULL when out of memory or the path is not supported;
- * values are trusted (checked by the caller). */
+ * channel or NULL; in_inv_scale, in_zero: the activations' quantisation (1 / scale, zero point); [rlo, rhi]: the
+ * clamp after the residual add (float output only; infinities for none). NULL when out of memory or the path is not supported; values are
+ * trusted (checked by the caller). */
 dq_conv *dq_conv_create(int path, int in_c, int out_c, const int8_t *weights, const float *scale,
-                        const float *bias, int in_zero, float lo, float hi, float out_inv_scale, int out_zero);
+                        const float *bias, float in_inv_scale, int in_zero, float lo, float hi, float rlo, float rhi,
+                        float out_inv_scale, int out_zero);
 void dq_conv_free(dq_conv *cv);
 
-/* in: pixels x in_c uint8; out: pixels x out_c of int32_t, float or uint8_t as `kind` says. */
-void dq_conv_run(const dq_conv *cv, const uint8_t *in, long pixels, int kind, void *out, int threads);
+/* in: pixels x in_c uint8; out: pixels x out_c of int32_t, float or uint8_t as `kind` says; res: pixels x out_c
+ * floats added before the second clamp, DQ_OUT_FLOAT only, or NULL. */
+void dq_conv_run(const dq_conv *cv, const uint8_t *in, long pixels, const float *res, int kind, void *out,
+                 int threads);
+/* Pixels [0, pixels) on the calling thread alone (a fused chain's rows). */
+void dq_conv_span(const dq_conv *cv, const uint8_t *in, long pixels, const float *res, int kind, void *out);
 
-/* What a path file provides: pixels [p0, p1) x tiles [t0, t1). */
-typedef void (*dq_span_fn)(const dq_conv *cv, const uint8_t *in, long p0, long p1, int t0, int t1, int kind,
-                           void *out);
+/* q[i] = rint(min(max(fma(x[i], inv_scale, zero), 0), 255)) (NaN to 0) for i in [0, n), on the path's code. */
+void dq_quantise(int path, const float *x, long n, float inv_scale, int zero, uint8_t *q);
+
+/* What a path file provides: pixels [p0, p1) x tiles [t0, t1); res as dq_conv_run's. */
+typedef void (*dq_span_fn)(const dq_conv *cv, const uint8_t *in, long p0, long p1, int t0, int t1,
+                           const float *res, int kind, void *out);
+typedef void (*dq_quantise_fn)(const float *x, long n, float inv_scale, int zero, uint8_t *q);
 extern const dq_span_fn dq_span_vnni;
+extern const dq_quantise_fn dq_quantise_vnni;
 
 /* The epilogue of one value, as the vector paths compute it lane by lane. */
-static inline float dq_dequant(const dq_conv *cv, int32_t acc, int o)
+static inline float dq_clamp(float y, float lo, float hi)
 {
-    float y = __builtin_fmaf((float)acc, cv->scale[o], cv->bias[o]);
-    y = y > cv->lo ? y : cv->lo; /* as maxps: the bound when y is NaN */
-    return y < cv->hi ? y : cv->hi;
+    y = y > lo ? y : lo; /* as maxps: the bound when y is NaN */
+    return y < hi ? y : hi;
+}
+
+/* res: the residual value, or NULL */
+static inline float dq_dequant(const dq_conv *cv, int32_t acc, int o, const float *res)
+{
+    float y = dq_clamp(__builtin_fmaf((float)acc, cv->scale[o], cv->bias[o]), cv->lo, cv->hi);
+    if (res) y += *res;
+    return cv->clamp2 ? dq_clamp(y, cv->rlo, cv->rhi) : y;
+}
+
+static inline uint8_t dq_quantise1(float x, float inv_scale, int zero)
+{
+    return (uint8_t)__builtin_rintf(dq_clamp(__builtin_fmaf(x, inv_scale, (float)zero), 0.0f, 255.0f));
 }
 
 static inline uint8_t dq_requant(const dq_conv *cv, int32_t acc, int o)

@@ -23,7 +23,7 @@ AI __m512i bcast(const uint8_t *a, int n)
 }
 
 /* Full vectors (n = 16, a constant where it matters) store unmasked. */
-AI void finish(const dq_conv *cv, __m512i acc, int o, int n, int kind, void *out, size_t at)
+AI void finish(const dq_conv *cv, __m512i acc, int o, int n, int kind, const float *res, void *out, size_t at)
 {
     __mmask16 m = (__mmask16)(n == DQ_LANES ? 0xFFFFu : (1u << n) - 1);
     if (kind == DQ_OUT_INT32) {
@@ -35,6 +35,8 @@ AI void finish(const dq_conv *cv, __m512i acc, int o, int n, int kind, void *out
     if (kind == DQ_OUT_FLOAT) {
         __m512 y = _mm512_fmadd_ps(f, _mm512_load_ps(cv->scale + o), _mm512_load_ps(cv->bias + o));
         y = _mm512_min_ps(_mm512_max_ps(y, _mm512_set1_ps(cv->lo)), _mm512_set1_ps(cv->hi));
+        if (res) y = _mm512_add_ps(y, n == DQ_LANES ? _mm512_loadu_ps(res + at) : _mm512_maskz_loadu_ps(m, res + at));
+        if (cv->clamp2) y = _mm512_min_ps(_mm512_max_ps(y, _mm512_set1_ps(cv->rlo)), _mm512_set1_ps(cv->rhi));
         if (n == DQ_LANES) _mm512_storeu_ps((float *)out + at, y);
         else _mm512_mask_storeu_ps((float *)out + at, m, y);
         return;
@@ -90,7 +92,7 @@ AI void group(const int R, const int C, __m512i acc[][4], const uint8_t *a, int 
 
 /* R pixels from p on x the C vectors of tile t (output channels o0 .., valid of them real). */
 AI void block(const int R, const int C, const dq_conv *cv, const uint8_t *in, long p, int o0, int valid,
-              const int8_t *b, int kind, void *out)
+              const int8_t *b, const float *res, int kind, void *out)
 {
     const int cin = cv->in_c, full = cin / 4, rest = cin % 4;
     const uint8_t *a = in + p * cin; /* advances by a group */
@@ -114,34 +116,50 @@ AI void block(const int R, const int C, const dq_conv *cv, const uint8_t *in, lo
         for (int c = 0; c < C; c++) {
             int o = o0 + c * DQ_LANES, n = valid - c * DQ_LANES;
             size_t at = (size_t)(p + r) * cv->out_c + o;
-            if (n >= DQ_LANES) finish(cv, acc[r][c], o, DQ_LANES, kind, out, at);
-            else finish(cv, acc[r][c], o, n, kind, out, at);
+            if (n >= DQ_LANES) finish(cv, acc[r][c], o, DQ_LANES, kind, res, out, at);
+            else finish(cv, acc[r][c], o, n, kind, res, out, at);
         }
     }
 }
 
 /* Pixels [p0, p1) of a tile of C vectors: blocks of R (24 accumulators at most), the rest one pixel at a time. */
 AI void tile_span(const int R, const int C, const dq_conv *cv, const uint8_t *in, long p0, long p1, int t,
-                  int kind, void *out)
+                  const float *res, int kind, void *out)
 {
     int o0 = t * DQ_TILE, valid = cv->out_c - o0 < DQ_TILE ? cv->out_c - o0 : DQ_TILE;
     const int8_t *b = cv->packed + (size_t)t * cv->groups4 * DQ_TILE * 4;
     long p = p0;
-    for (; p + R <= p1; p += R) block(R, C, cv, in, p, o0, valid, b, kind, out);
-    for (; p < p1; p++) block(1, C, cv, in, p, o0, valid, b, kind, out);
+    for (; p + R <= p1; p += R) block(R, C, cv, in, p, o0, valid, b, res, kind, out);
+    for (; p < p1; p++) block(1, C, cv, in, p, o0, valid, b, res, kind, out);
 }
 
-static void span(const dq_conv *cv, const uint8_t *in, long p0, long p1, int t0, int t1, int kind, void *out)
+static void span(const dq_conv *cv, const uint8_t *in, long p0, long p1, int t0, int t1, const float *res,
+                 int kind, void *out)
 {
     for (int t = t0; t < t1; t++) {
         int valid = cv->out_c - t * DQ_TILE < DQ_TILE ? cv->out_c - t * DQ_TILE : DQ_TILE;
         switch ((valid + DQ_LANES - 1) / DQ_LANES) {
-        case 1: tile_span(12, 1, cv, in, p0, p1, t, kind, out); break;
-        case 2: tile_span(12, 2, cv, in, p0, p1, t, kind, out); break;
-        case 3: tile_span(8, 3, cv, in, p0, p1, t, kind, out); break;
-        default: tile_span(6, 4, cv, in, p0, p1, t, kind, out); break;
+        case 1: tile_span(12, 1, cv, in, p0, p1, t, res, kind, out); break;
+        case 2: tile_span(12, 2, cv, in, p0, p1, t, res, kind, out); break;
+        case 3: tile_span(8, 3, cv, in, p0, p1, t, res, kind, out); break;
+        default: tile_span(6, 4, cv, in, p0, p1, t, res, kind, out); break;
         }
     }
 }
 
+/* dq_quantise1 on 16 values a vector: max with 0 first, which maxps resolves to 0 for NaN; the rounding is
+ * cvtps's nearest even; the tail masked. */
+static void quantise(const float *x, long n, float inv_scale, int zero, uint8_t *q)
+{
+    const __m512 inv = _mm512_set1_ps(inv_scale), z = _mm512_set1_ps((float)zero);
+    const __m512 lo = _mm512_setzero_ps(), hi = _mm512_set1_ps(255.0f);
+    for (long i = 0; i < n; i += DQ_LANES) {
+        __mmask16 m = n - i >= DQ_LANES ? 0xFFFF : (__mmask16)((1u << (n - i)) - 1);
+        __m512 t = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, x + i), inv, z);
+        t = _mm512_min_ps(_mm512_max_ps(t, lo), hi);
+        _mm_mask_storeu_epi8(q + i, m, _mm512_cvtepi32_epi8(_mm512_cvtps_epi32(t)));
+    }
+}
+
 const dq_span_fn dq_span_vnni = span;
+const dq_quantise_fn dq_quantise_vnni = quantise;

@@ -57,15 +57,7 @@ public final class ConvChain implements HwcOperator, AutoCloseable {
                     + expand.shape());
         }
         ConvShape d = depthwise.shape();
-        if (!d.isDepthwise() || d.kernelHeight() != 3 || d.kernelWidth() != 3) {
-            throw new IllegalArgumentException("the middle convolution must be depthwise 3x3: " + d);
-        }
-        if (d.strideHeight() > 2 || d.strideWidth() > 2) {
-            throw new IllegalArgumentException("the depthwise stride must be 1 or 2: " + d);
-        }
-        if (Math.max(Math.max(d.padTop(), d.padLeft()), Math.max(d.padBottom(), d.padRight())) > 1) {
-            throw new IllegalArgumentException("the depthwise padding must be 0 or 1 per side: " + d);
-        }
+        checkDepthwise(d);
         if (!isPointwise(project.shape())) {
             throw new IllegalArgumentException("the projection must be 1x1, stride 1, unpadded and not depthwise: "
                     + project.shape());
@@ -84,6 +76,19 @@ public final class ConvChain implements HwcOperator, AutoCloseable {
                     + project.isa().key());
         }
         return new ConvChain(expand, depthwise, project, threads);
+    }
+
+    /** A chain's middle: depthwise 3x3, stride 1 or 2, padding 0 or 1 per side ({@link QuantChain}'s too). */
+    static void checkDepthwise(ConvShape d) {
+        if (!d.isDepthwise() || d.kernelHeight() != 3 || d.kernelWidth() != 3) {
+            throw new IllegalArgumentException("the middle convolution must be depthwise 3x3: " + d);
+        }
+        if (d.strideHeight() > 2 || d.strideWidth() > 2) {
+            throw new IllegalArgumentException("the depthwise stride must be 1 or 2: " + d);
+        }
+        if (Math.max(Math.max(d.padTop(), d.padLeft()), Math.max(d.padBottom(), d.padRight())) > 1) {
+            throw new IllegalArgumentException("the depthwise padding must be 0 or 1 per side: " + d);
+        }
     }
 
     /** 1x1, stride 1, no padding, and not what the native code treats as depthwise. */

@@ -105,4 +105,12 @@ final class NativeKernels {
      */
     static native int runChain(long expand, long depthwise, long project, float[] input, int height, int width,
                                float[] residual, float[] output, int threads);
+
+    /**
+     * A fused block with INT8 pointwise convolutions ({@link QuantChain}): {@code expand} and {@code project} from
+     * {@link QuantConv1x1} ({@code expand} 0 for none), {@code depthwise} from {@link #create}; returns as
+     * {@link #runChain}.
+     */
+    static native int runQuantChain(long expand, long depthwise, long project, float[] input, int height, int width,
+                                    float[] residual, float[] output, int threads);
 }

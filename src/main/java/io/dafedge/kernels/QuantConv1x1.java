@@ -82,14 +82,25 @@ public final class QuantConv1x1 implements AutoCloseable {
             return new Quantisation(scale, (int) Math.max(0, Math.min(255, Math.rint(-lo / scale))));
         }
 
-        /** {@code clamp(rint(x / scale) + zeroPoint, 0, 255)} of every value, into {@code out}. */
+        /** {@code 1 / scale} in float: quantising multiplies by it. */
+        public float inverseScale() {
+            return 1f / scale;
+        }
+
+        /**
+         * {@code rint(min(max(fma(x, 1 / scale, zeroPoint), 0), 255))} of every value (NaN to 0), into {@code out}:
+         * what the native code computes where a {@link QuantChain} quantises, to the bit.
+         */
         public void quantise(float[] x, byte[] out) {
             if (x == null || out == null || x.length != out.length) {
                 throw new IllegalArgumentException("quantise: arrays must be non-null and of equal length");
             }
+            float inv = inverseScale();
+            float zero = zeroPoint;
             for (int i = 0; i < x.length; i++) {
-                double q = Math.rint(x[i] / scale) + zeroPoint;
-                out[i] = (byte) (q <= 0 ? 0 : q >= 255 ? 255 : (int) q); // NaN: 0
+                float t = Math.fma(x[i], inv, zero);
+                t = t > 0 ? t : 0; // NaN: 0
+                out[i] = (byte) (int) Math.rint(t < 255 ? t : 255);
             }
         }
 
@@ -158,15 +169,18 @@ public final class QuantConv1x1 implements AutoCloseable {
     private final int outChannels;
     private final Path path;
     private final int threads;
+    private final Quantisation input;
     private final Quantisation output;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private long handle;
 
-    private QuantConv1x1(int inChannels, int outChannels, Path path, int threads, Quantisation output, long handle) {
+    private QuantConv1x1(int inChannels, int outChannels, Path path, int threads, Quantisation input,
+                         Quantisation output, long handle) {
         this.inChannels = inChannels;
         this.outChannels = outChannels;
         this.path = path;
         this.threads = threads;
+        this.input = input;
         this.output = output;
         this.handle = handle;
     }
@@ -180,16 +194,27 @@ public final class QuantConv1x1 implements AutoCloseable {
      */
     public static QuantConv1x1 create(QuantisedWeights weights, float[] bias, Quantisation input, float lo, float hi,
                                       Quantisation output, Path path, int threads) {
+        if (Float.isNaN(lo) || Float.isNaN(hi) || lo > hi) {
+            throw new IllegalArgumentException("clamp bounds must be numbers with lo <= hi: [" + lo + ", " + hi + "]");
+        }
+        return create(weights, bias, input, new Epilogue(lo, hi, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY),
+                output, path, threads);
+    }
+
+    /**
+     * With the float kernels' general epilogue: float output {@code min(max(min(max(y, lo), hi) + residual,
+     * residualLo), residualHi)}, {@code y} the dequantised sum plus bias ({@link #run(byte[], int, int, float[],
+     * float[])}); the uint8 output takes only the first clamp.
+     */
+    public static QuantConv1x1 create(QuantisedWeights weights, float[] bias, Quantisation input, Epilogue epilogue,
+                                      Quantisation output, Path path, int threads) {
         NativeKernels.require();
-        if (weights == null || input == null) {
-            throw new IllegalArgumentException("weights and input quantisation must not be null");
+        if (weights == null || input == null || epilogue == null) {
+            throw new IllegalArgumentException("weights, input quantisation and epilogue must not be null");
         }
         if (bias != null && bias.length != weights.outChannels()) {
             throw new IllegalArgumentException("bias: expected " + weights.outChannels() + " values, got "
                     + bias.length);
-        }
-        if (Float.isNaN(lo) || Float.isNaN(hi) || lo > hi) {
-            throw new IllegalArgumentException("clamp bounds must be numbers with lo <= hi: [" + lo + ", " + hi + "]");
         }
         if (threads < 1 || threads > Conv2d.MAX_THREADS) {
             throw new IllegalArgumentException("threads must be in [1, " + Conv2d.MAX_THREADS + "], got " + threads);
@@ -202,13 +227,19 @@ public final class QuantConv1x1 implements AutoCloseable {
             scale[o] = input.scale() * weights.scales()[o];
         }
         long h = nCreate(path.ordinal(), weights.inChannels(), weights.outChannels(), weights.values(), scale, bias,
-                input.zeroPoint(), lo, hi, output == null ? 1f : 1f / output.scale(),
+                input.inverseScale(), input.zeroPoint(), epilogue.lo(), epilogue.hi(), epilogue.residualLo(),
+                epilogue.residualHi(), output == null ? 1f : output.inverseScale(),
                 output == null ? 0 : output.zeroPoint());
         if (h == 0) {
             throw new OutOfMemoryError("no native memory for the packed weights of " + weights.inChannels() + " -> "
                     + weights.outChannels());
         }
-        return new QuantConv1x1(weights.inChannels(), weights.outChannels(), path, threads, output, h);
+        return new QuantConv1x1(weights.inChannels(), weights.outChannels(), path, threads, input, output, h);
+    }
+
+    /** The activations' quantisation: what a {@link QuantChain} quantises this convolution's float input with. */
+    public Quantisation input() {
+        return input;
     }
 
     public int inChannels() {
@@ -234,12 +265,21 @@ public final class QuantConv1x1 implements AutoCloseable {
 
     /** The exact int32 sums {@code sum_i (a_i - inputZero) * w[o][i]}, before the epilogue. */
     public void runAccumulators(byte[] input, int height, int width, int[] out) {
-        call(input, height, width, OUT_INT32, out, out == null ? -1 : out.length);
+        call(input, height, width, null, OUT_INT32, out, out == null ? -1 : out.length);
     }
 
     /** Dequantised, bias added, clamped. */
     public void run(byte[] input, int height, int width, float[] out) {
-        call(input, height, width, OUT_FLOAT, out, out == null ? -1 : out.length);
+        run(input, height, width, null, out);
+    }
+
+    /** Dequantised, bias added, clamped, {@code residual} (like {@code out}, or null) added and clamped again. */
+    public void run(byte[] input, int height, int width, float[] residual, float[] out) {
+        if (residual != null && out != null && residual.length != out.length) {
+            throw new IllegalArgumentException("residual: expected " + out.length + " values, got "
+                    + residual.length);
+        }
+        call(input, height, width, residual, OUT_FLOAT, out, out == null ? -1 : out.length);
     }
 
     /** As the float output, requantised to uint8 with the output quantisation given at creation. */
@@ -250,10 +290,10 @@ public final class QuantConv1x1 implements AutoCloseable {
         if (out == input) {
             throw new IllegalArgumentException("output must not be the input array");
         }
-        call(input, height, width, OUT_UINT8, out, out == null ? -1 : out.length);
+        call(input, height, width, null, OUT_UINT8, out, out == null ? -1 : out.length);
     }
 
-    private void call(byte[] input, int height, int width, int kind, Object out, int outLength) {
+    private void call(byte[] input, int height, int width, float[] residual, int kind, Object out, int outLength) {
         if (height < 1 || width < 1) {
             throw new IllegalArgumentException("height and width must be >= 1, got " + height + " x " + width);
         }
@@ -266,18 +306,29 @@ public final class QuantConv1x1 implements AutoCloseable {
             throw new IllegalArgumentException("output: expected " + pixels * outChannels + " values, got "
                     + (out == null ? "null" : outLength));
         }
-        lock.readLock().lock();
+        long h = acquire();
         try {
-            if (handle == 0) {
-                throw new IllegalStateException("INT8 convolution " + this + " is closed");
-            }
-            int status = nRun(handle, input, (int) pixels, kind, out, threads);
+            int status = nRun(h, input, (int) pixels, residual, kind, out, threads);
             if (status != 0) {
                 throw new IllegalStateException("native INT8 convolution failed with status " + status);
             }
         } finally {
-            lock.readLock().unlock();
+            release();
         }
+    }
+
+    /** The native handle, valid until {@link #release()}, as {@link Conv2d#acquire()}: for {@link QuantChain}. */
+    long acquire() {
+        lock.readLock().lock();
+        if (handle == 0) {
+            lock.readLock().unlock();
+            throw new IllegalStateException("INT8 convolution " + this + " is closed");
+        }
+        return handle;
+    }
+
+    void release() {
+        lock.readLock().unlock();
     }
 
     @Override
@@ -306,13 +357,14 @@ public final class QuantConv1x1 implements AutoCloseable {
     private static native int nSupportedPaths();
 
     private static native long nCreate(int path, int inChannels, int outChannels, byte[] weights, float[] scale,
-                                       float[] bias, int inputZero, float lo, float hi, float outInvScale,
-                                       int outZero);
+                                       float[] bias, float inInvScale, int inputZero, float lo, float hi,
+                                       float residualLo, float residualHi, float outInvScale, int outZero);
 
     private static native void nFree(long handle);
 
     /** 0, -1 when a length does not fit, -2 when the JVM could not pin an array. */
-    private static native int nRun(long handle, byte[] input, int pixels, int kind, Object out, int threads);
+    private static native int nRun(long handle, byte[] input, int pixels, float[] residual, int kind, Object out,
+                                   int threads);
 
     private static native double nPeakGops(int threads);
 }
