@@ -55,6 +55,8 @@ public final class BenchCommand implements Callable<Integer> {
     static final String ORT = "onnxruntime-dense";
     static final String COMPILED = "compiled-dense";
     static final String PRUNED = "compiled-pruned";
+    static final String PRUNED_INT8 = "compiled-pruned-int8";
+    static final List<String> ALL = List.of(DJL, ORT, COMPILED, PRUNED, PRUNED_INT8);
 
     @Spec
     CommandSpec spec;
@@ -79,8 +81,8 @@ public final class BenchCommand implements Callable<Integer> {
     Path imageFile;
 
     @Option(names = "--backends", paramLabel = "LIST", split = ",",
-            defaultValue = DJL + "," + ORT + "," + COMPILED + "," + PRUNED,
-            description = "Which backends, comma-separated (default: all four).")
+            defaultValue = DJL + "," + ORT + "," + COMPILED + "," + PRUNED + "," + PRUNED_INT8,
+            description = "Which backends, comma-separated (default: all five).")
     List<String> backends;
 
     @Option(names = "--stages", paramLabel = "N", defaultValue = "12",
@@ -101,9 +103,8 @@ public final class BenchCommand implements Callable<Integer> {
                     + "--threads in [1, 64]");
         }
         for (String b : backends) {
-            if (!List.of(DJL, ORT, COMPILED, PRUNED).contains(b)) {
-                throw new ParameterException(spec.commandLine(), "unknown backend '" + b + "': choose from "
-                        + List.of(DJL, ORT, COMPILED, PRUNED));
+            if (!ALL.contains(b)) {
+                throw new ParameterException(spec.commandLine(), "unknown backend '" + b + "': choose from " + ALL);
             }
         }
         ModelBundle bundle = ModelBundle.open(model);
@@ -121,7 +122,8 @@ public final class BenchCommand implements Callable<Integer> {
                     case DJL -> DafDetector.loadInDjl(bundle);
                     case ORT -> DafOnnxDetector.load(bundle, threads);
                     case COMPILED -> CompiledDafDetector.load(bundle, threads, Packing.DENSE);
-                    default -> CompiledDafDetector.load(bundle, threads, Packing.SPARSE);
+                    case PRUNED -> CompiledDafDetector.load(bundle, threads, Packing.SPARSE);
+                    default -> CompiledDafDetector.load(bundle, threads, Packing.SPARSE, true);
                 };
                 open.add(d);
                 if (d instanceof CompiledDafDetector c) {

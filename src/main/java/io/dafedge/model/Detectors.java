@@ -26,7 +26,8 @@ public final class Detectors {
      */
     private static Detector daf(ModelBundle bundle, int threads) throws ModelException {
         try {
-            return CompiledDafDetector.load(bundle, threads, packingOf(bundle));
+            return CompiledDafDetector.load(bundle, threads, packingOf(bundle),
+                    Boolean.getBoolean("dafedge.kernels.int8Teacher"));
         } catch (ModelException | RuntimeException | LinkageError e) {
             LOG.warnf("bundle %s runs in ONNX Runtime, more slowly: the compiled kernels cannot run it: %s",
                     bundle.id(), e.getMessage());

@@ -14,6 +14,7 @@ import io.dafedge.kernels.Isa;
 import io.dafedge.kernels.Layout;
 import io.dafedge.kernels.Ops;
 import io.dafedge.kernels.Packing;
+import io.dafedge.kernels.QuantConv1x1;
 import io.dafedge.kernels.Scaling;
 import io.dafedge.model.AnomalyMap;
 import io.dafedge.model.Detector;
@@ -81,6 +82,15 @@ public final class CompiledDafDetector implements Detector {
      * @throws ModelException when the bundle is not DAF, or its networks have a layer without a compiled kernel
      */
     public static CompiledDafDetector load(ModelBundle bundle, int threads, Packing packing) throws ModelException {
+        return load(bundle, threads, packing, false);
+    }
+
+    /**
+     * @param int8Teacher run the teacher's fused blocks with INT8 pointwise convolutions where its clips give their
+     *                    inputs' ranges ({@link CompiledNetwork}), when this CPU has AVX-512 VNNI; float otherwise
+     */
+    public static CompiledDafDetector load(ModelBundle bundle, int threads, Packing packing, boolean int8Teacher)
+            throws ModelException {
         if (!DafBundle.METHOD.equals(bundle.method())) {
             throw new ModelException("bundle " + bundle.dir() + " holds a '" + bundle.method() + "' model, not DAF");
         }
@@ -98,8 +108,11 @@ public final class CompiledDafDetector implements Detector {
                 e);
         try (NDManager manager = Djl.newManager()) {
             DafNetwork network = DafBundle.load(bundle, manager);
-            CompiledNetwork teacher = OnnxNetwork.teacher(bundle.teacherFile(), manager).compile(3, side, side,
-                    networks);
+            OnnxNetwork teacherNetwork = OnnxNetwork.teacher(bundle.teacherFile(), manager);
+            boolean int8 = int8Teacher && QuantConv1x1.Path.selected() == QuantConv1x1.Path.AVX512_VNNI;
+            CompiledNetwork teacher = int8
+                    ? teacherNetwork.compile(3, side, side, networks, QuantConv1x1.Path.AVX512_VNNI)
+                    : teacherNetwork.compile(3, side, side, networks);
             try {
                 return new CompiledDafDetector(pre, threads, network.channels(),
                         Scaling.valueOf(network.normalisation().name()), teacher,
@@ -310,10 +323,8 @@ public final class CompiledDafDetector implements Detector {
         long executed = 0;
         for (CompiledNetwork n : new CompiledNetwork[] {teacher, net.student()}) {
             for (CompiledNetwork.Step s : n.steps()) {
-                if (s.conv() != null) {
-                    dense += s.macs();
-                    executed += s.executedMacs();
-                }
+                dense += s.macs();
+                executed += s.executedMacs();
             }
         }
         int[] sides = DafNetwork.compiledHeadSides(side);

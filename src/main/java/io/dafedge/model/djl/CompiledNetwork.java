@@ -14,6 +14,10 @@ import io.dafedge.kernels.Conv2d;
 import io.dafedge.kernels.ConvChain;
 import io.dafedge.kernels.ConvShape;
 import io.dafedge.kernels.Epilogue;
+import io.dafedge.kernels.QuantChain;
+import io.dafedge.kernels.QuantConv1x1;
+import io.dafedge.kernels.QuantConv1x1.QuantisedWeights;
+import io.dafedge.kernels.QuantConv1x1.Quantisation;
 import io.dafedge.model.ModelException;
 
 /**
@@ -27,6 +31,11 @@ import io.dafedge.model.ModelException;
  * projection, run as one step on a {@link ConvChain}: the wide expanded tensor then stays in cache as a few rows
  * instead of going to memory and back, with the same results to the bit. {@link #FUSE_BLOCKS} or the compile option
  * turns that off.
+ *
+ * <p>Compiled with an INT8 path, a block whose expansion and projection read values with a clip range (a network
+ * converted from int8 clips every layer's output to its quantisation range) runs on a {@link QuantChain}: both 1x1
+ * convolutions in INT8, their inputs quantised to 256 levels over those ranges, their weights symmetrically per
+ * output channel (which gives back the int8 values of such a network exactly). The rest stays float.
  *
  * <p>Intermediate arrays are reused as soon as their last reader has run (same-size arrays share a slot), which
  * keeps the working set small enough to stay in the caches. Each concurrent {@link #run} takes its own set of
@@ -60,30 +69,50 @@ public final class CompiledNetwork implements AutoCloseable {
      * {@code conv} is null for an activation that follows no convolution (a clip of the input image), which
      * {@code lone} applies from {@code input} to {@code output}. A fused block has a {@code chain}, which reads
      * {@code input} and writes {@code output}; {@code conv} is then its projection (the convolution writing the
-     * output and adding the residual), the name its layers' names joined by {@code +}, and the MACs the chain's.
+     * output and adding the residual), the name its layers' names joined by {@code +}, and the MACs the chain's. A
+     * block in INT8 has a {@code quantChain} instead, and {@code conv} is its float depthwise.
      */
     public record Step(String name, Conv2d conv, int height, int width, int channels, int input, int residual,
-                       int output, Clamp lone, ConvChain chain) {
+                       int output, Clamp lone, ConvChain chain, QuantChain quantChain) {
         /** Multiply-accumulates of the dense convolution (all of a chain's); 0 for a lone activation. */
         public long macs() {
-            return chain != null ? chain.macs(height, width) : conv == null ? 0 : conv.shape().macs(height, width);
+            return chain != null ? chain.macs(height, width) : quantChain != null ? quantChain.macs(height, width)
+                    : conv == null ? 0 : conv.shape().macs(height, width);
         }
 
         /** Multiply-accumulates the kernel performs: fewer than {@link #macs} when its packing skips pruned rows. */
         public long executedMacs() {
-            return chain != null ? chain.executedMacs(height, width)
+            return chain != null ? chain.executedMacs(height, width) : quantChain != null ? macs()
                     : conv == null ? 0 : conv.executedMacs(height, width);
         }
 
-        /** The step's convolutions in the order they run: none, one, or a chain's two or three. */
+        /** The step's float convolutions in the order they run: none, one, or a chain's two or three. */
         public List<Conv2d> convs() {
             return chain != null ? chain.convs() : conv == null ? List.of() : List.of(conv);
+        }
+
+        /** Whether the step runs INT8 convolutions. */
+        public boolean int8() {
+            return quantChain != null;
+        }
+
+        /** Closes what the step owns: its convolutions, float and INT8 (a chain only borrows them). */
+        void close() {
+            convs().forEach(Conv2d::close);
+            if (quantChain != null) {
+                if (quantChain.expand() != null) {
+                    quantChain.expand().close();
+                }
+                quantChain.project().close();
+            }
         }
 
         void run(float[][] slots) {
             float[] res = residual < 0 ? null : slots[residual];
             if (chain != null) {
                 chain.run(slots[input], height, width, res, slots[output]);
+            } else if (quantChain != null) {
+                quantChain.run(slots[input], height, width, res, slots[output]);
             } else if (conv == null) {
                 lone.apply(slots[input], slots[output]);
             } else {
@@ -146,18 +175,27 @@ public final class CompiledNetwork implements AutoCloseable {
     /** A step before slots are assigned. */
     private record Fused(String name, ConvLayer layer, ConvShape shape, String input, Clamp first, String residual,
                          Clamp second, String output) {
+        /** The clamp its output ends with, or null when none bounds it. */
+        Clamp range() {
+            return residual == null ? first : second;
+        }
     }
 
-    /** Fusing blocks unless the {@link #FUSE_BLOCKS} system property says {@code false}. */
+    /** Fusing blocks unless the {@link #FUSE_BLOCKS} system property says {@code false}; float. */
     static CompiledNetwork compile(String input, List<Layer> layers, List<String> outputs, int channels, int height,
                                    int width, ConvFactory factory) throws ModelException {
         boolean fuse = !"false".equalsIgnoreCase(System.getProperty(FUSE_BLOCKS, "true").trim());
-        return compile(input, layers, outputs, channels, height, width, factory, fuse);
+        return compile(input, layers, outputs, channels, height, width, factory, fuse, null);
     }
 
-    /** @param fuseBlocks run MobileNetV2's blocks as one {@link ConvChain} step each */
+    /**
+     * @param fuseBlocks run MobileNetV2's blocks as one {@link ConvChain} step each
+     * @param int8       the path of the INT8 blocks ({@link QuantChain}, for blocks whose pointwise inputs have clip
+     *                   ranges; needs fuseBlocks), or null for float throughout
+     */
     static CompiledNetwork compile(String input, List<Layer> layers, List<String> outputs, int channels, int height,
-                                   int width, ConvFactory factory, boolean fuseBlocks) throws ModelException {
+                                   int width, ConvFactory factory, boolean fuseBlocks, QuantConv1x1.Path int8)
+            throws ModelException {
         // Identity layers only rename: every name is read through its alias from here on
         Map<String, String> alias = new HashMap<>();
         for (Layer layer : layers) {
@@ -245,7 +283,23 @@ public final class CompiledNetwork implements AutoCloseable {
             }
         }
         outNames.forEach(o -> reads.merge(o, 1, Integer::sum));
-        return allocate(fuseBlocks ? blocks(fused, reads) : singles(fused), values, input, outNames, factory);
+        Map<String, Clamp> ranges = new HashMap<>();
+        fused.forEach(f -> ranges.put(f.output(), f.range()));
+        Int8 quantised = int8 == null ? null : new Int8(int8, ranges);
+        return allocate(fuseBlocks ? blocks(fused, reads) : singles(fused), values, input, outNames, factory,
+                quantised);
+    }
+
+    /** The INT8 path and every value's clip range (null when unbounded), for {@link #chain}. */
+    private record Int8(QuantConv1x1.Path path, Map<String, Clamp> ranges) {
+        /** 256 levels over the range, or null when it is unbounded or leaves out 0 (which must stay exact). */
+        Quantisation of(Clamp range) {
+            if (range == null || !Float.isFinite(range.lo()) || !Float.isFinite(range.hi()) || range.lo() > 0
+                    || range.hi() < 0 || range.hi() <= range.lo()) {
+                return null;
+            }
+            return Quantisation.forRange(range.lo(), range.hi());
+        }
     }
 
     private static List<List<Fused>> singles(List<Fused> fused) {
@@ -312,7 +366,7 @@ public final class CompiledNetwork implements AutoCloseable {
      * between its steps get no slot.
      */
     private static CompiledNetwork allocate(List<List<Fused>> groups, Map<String, Value> values, String input,
-                                            List<String> outputs, ConvFactory factory) {
+                                            List<String> outputs, ConvFactory factory, Int8 int8) {
         for (List<Fused> g : groups) {
             values.get(g.get(0).input()).readers++;
             String residual = g.get(g.size() - 1).residual();
@@ -335,7 +389,7 @@ public final class CompiledNetwork implements AutoCloseable {
                 ArrayDeque<Integer> same = free.get(out.size());
                 out.slot = same == null || same.isEmpty() ? newSlot(sizes, out.size()) : same.pop();
                 Value r = last.residual() == null ? null : values.get(last.residual());
-                steps.add(g.size() == 1 ? step(last, factory, x, r, out) : chain(g, factory, x, r, out));
+                steps.add(g.size() == 1 ? step(last, factory, x, r, out) : chain(g, factory, int8, x, r, out));
                 for (Value read : r == null ? List.of(x) : List.of(x, r)) {
                     if (--read.readers == 0) {
                         free.computeIfAbsent(read.size(), k -> new ArrayDeque<>()).push(read.slot);
@@ -343,7 +397,7 @@ public final class CompiledNetwork implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            steps.forEach(s -> s.convs().forEach(Conv2d::close));
+            steps.forEach(Step::close);
             throw e;
         }
         int[] outSlots = outputs.stream().mapToInt(o -> values.get(o).slot).toArray();
@@ -356,14 +410,44 @@ public final class CompiledNetwork implements AutoCloseable {
     /** The step of {@code f}, its clamps and residual add in the kernel's epilogue. */
     private static Step step(Fused f, ConvFactory factory, Value x, Value r, Value out) {
         if (f.layer() == null) {
-            return new Step(f.name(), null, x.height, x.width, x.channels, x.slot, -1, out.slot, f.first(), null);
+            return new Step(f.name(), null, x.height, x.width, x.channels, x.slot, -1, out.slot, f.first(), null,
+                    null);
         }
         return new Step(f.name(), conv(f, factory), x.height, x.width, x.channels, x.slot, r == null ? -1 : r.slot,
-                out.slot, null, null);
+                out.slot, null, null, null);
     }
 
-    /** The step of a fused block: its two or three convolutions, each with its own epilogue, as one chain. */
-    private static Step chain(List<Fused> g, ConvFactory factory, Value x, Value r, Value out) {
+    /**
+     * The step of a fused block: its two or three convolutions, each with its own epilogue, as one chain; in INT8
+     * when {@code int8} is given and both pointwise convolutions' inputs can be quantised.
+     */
+    private static Step chain(List<Fused> g, ConvFactory factory, Int8 int8, Value x, Value r, Value out) {
+        String name = String.join("+", g.stream().map(Fused::name).toList());
+        Fused expandLayer = g.size() == 3 ? g.get(0) : null;
+        Fused depthwiseLayer = g.get(g.size() - 2);
+        Fused projectLayer = g.get(g.size() - 1);
+        Quantisation expandIn = int8 == null || expandLayer == null ? null : int8.of(int8.ranges().get(g.get(0).input()));
+        Quantisation projectIn = int8 == null ? null : int8.of(depthwiseLayer.first());
+        if (projectIn != null && (expandLayer == null || expandIn != null) && dense(projectLayer)
+                && (expandLayer == null || dense(expandLayer))) {
+            QuantConv1x1 expand = null;
+            Conv2d depthwise = null;
+            try {
+                expand = expandLayer == null ? null : quantised(expandLayer, expandIn, int8.path());
+                depthwise = conv(depthwiseLayer, factory);
+                QuantConv1x1 project = quantised(projectLayer, projectIn, int8.path());
+                return new Step(name, depthwise, x.height, x.width, x.channels, x.slot, r == null ? -1 : r.slot,
+                        out.slot, null, null, QuantChain.of(expand, depthwise, project, depthwise.threads()));
+            } catch (RuntimeException e) {
+                if (expand != null) {
+                    expand.close();
+                }
+                if (depthwise != null) {
+                    depthwise.close();
+                }
+                throw e;
+            }
+        }
         List<Conv2d> convs = new ArrayList<>();
         try {
             for (Fused f : g) {
@@ -373,9 +457,8 @@ public final class CompiledNetwork implements AutoCloseable {
             Conv2d depthwise = convs.get(convs.size() - 2);
             Conv2d project = convs.get(convs.size() - 1);
             ConvChain chain = ConvChain.of(expand, depthwise, project);
-            String name = String.join("+", g.stream().map(Fused::name).toList());
             return new Step(name, project, x.height, x.width, x.channels, x.slot, r == null ? -1 : r.slot, out.slot,
-                    null, chain);
+                    null, chain, null);
         } catch (RuntimeException e) {
             convs.forEach(Conv2d::close);
             throw e;
@@ -383,13 +466,31 @@ public final class CompiledNetwork implements AutoCloseable {
     }
 
     private static Conv2d conv(Fused f, ConvFactory factory) {
+        ConvLayer c = f.layer();
+        return factory.create(f.shape(), c.weight().getArray().toFloatArray(),
+                c.bias() == null ? null : c.bias().getArray().toFloatArray(), epilogue(f));
+    }
+
+    private static Epilogue epilogue(Fused f) {
         float inf = Float.POSITIVE_INFINITY;
         Clamp first = f.first() == null ? new Clamp(-inf, inf) : f.first();
         Clamp second = f.second() == null ? new Clamp(-inf, inf) : f.second();
+        return new Epilogue(first.lo(), first.hi(), second.lo(), second.hi());
+    }
+
+    /** Not grouped: {@link QuantConv1x1} is a dense 1x1 convolution. */
+    private static boolean dense(Fused f) {
+        return f.shape().groups() == 1;
+    }
+
+    /** The 1x1 convolution of {@code f} in INT8: weights symmetric per output channel, float output. */
+    private static QuantConv1x1 quantised(Fused f, Quantisation input, QuantConv1x1.Path path) {
         ConvLayer c = f.layer();
-        return factory.create(f.shape(), c.weight().getArray().toFloatArray(),
-                c.bias() == null ? null : c.bias().getArray().toFloatArray(),
-                new Epilogue(first.lo(), first.hi(), second.lo(), second.hi()));
+        ConvShape s = f.shape();
+        QuantisedWeights w = QuantisedWeights.symmetric(c.weight().getArray().toFloatArray(), s.outChannels(),
+                s.inChannels());
+        return QuantConv1x1.create(w, c.bias() == null ? null : c.bias().getArray().toFloatArray(), input,
+                epilogue(f), null, path, 1);
     }
 
     private static int newSlot(List<Integer> sizes, int size) {
@@ -478,6 +579,6 @@ public final class CompiledNetwork implements AutoCloseable {
     /** Closes every step's convolutions (a chain only borrows its block's; the network owns them). */
     @Override
     public void close() {
-        steps.forEach(s -> s.convs().forEach(Conv2d::close));
+        steps.forEach(Step::close);
     }
 }

@@ -17,6 +17,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.dafedge.kernels.ConvShape;
+import io.dafedge.kernels.QuantConv1x1;
 import io.dafedge.model.ModelException;
 import io.dafedge.model.onnx.InferredShapes;
 import io.dafedge.model.onnx.OnnxGraph;
@@ -164,7 +165,17 @@ public final class OnnxNetwork extends AbstractBlock {
      */
     public CompiledNetwork compile(int channels, int height, int width, CompiledNetwork.ConvFactory factory,
                                    boolean fuseBlocks) throws ModelException {
-        return CompiledNetwork.compile(input, layers, outputs, channels, height, width, factory, fuseBlocks);
+        return CompiledNetwork.compile(input, layers, outputs, channels, height, width, factory, fuseBlocks, null);
+    }
+
+    /**
+     * As {@link #compile(int, int, int, CompiledNetwork.ConvFactory)}, with the fused blocks whose 1x1 convolutions
+     * read clipped values in INT8 on {@code int8} ({@link io.dafedge.kernels.QuantChain}; a network converted
+     * from int8 has such clips everywhere), the rest in float; blocks are fused whatever the property says.
+     */
+    public CompiledNetwork compile(int channels, int height, int width, CompiledNetwork.ConvFactory factory,
+                                   QuantConv1x1.Path int8) throws ModelException {
+        return CompiledNetwork.compile(input, layers, outputs, channels, height, width, factory, true, int8);
     }
 
     /** A convolution of the network: its weight's parameter name, its native shape and the input it sees. */
