@@ -21,6 +21,7 @@ import io.dafedge.bench.BackendBench.Timing;
 import io.dafedge.kernels.Isa;
 import io.dafedge.kernels.Packing;
 import io.dafedge.kernels.Peak;
+import io.dafedge.kernels.QuantConv1x1;
 import io.dafedge.model.Detector;
 import io.dafedge.model.ModelBundle;
 import io.dafedge.model.daf.CompiledDafDetector;
@@ -45,8 +46,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Measures on this machine, in one process, without booting the appliance.%n"
                 + "bench --model BUNDLE: a DAF bundle's inference per frame (batch 1) on DJL, ONNX Runtime (the "
-                + "exported graph) and the compiled kernels, dense and pruned; ms/frame, MACs, GFLOP/s, ratios and "
-                + "where the compiled pruned time goes.%n"
+                + "exported graph) and the compiled kernels: dense, pruned, and pruned with the teacher's blocks in "
+                + "INT8 as the appliance runs it; ms/frame, MACs, GFLOP/s, ratios and where the appliance's time "
+                + "goes.%n"
                 + "bench pipeline --model BUNDLE: the whole appliance pipeline (frames/s, latency to MQTT, the "
                 + "pipeline's own cost per frame).",
         subcommands = BenchPipelineCommand.class)
@@ -107,6 +109,14 @@ public final class BenchCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "unknown backend '" + b + "': choose from " + ALL);
             }
         }
+        // the appliance's own configuration: the teacher's blocks in INT8 where the CPU can
+        boolean int8 = QuantConv1x1.Path.forNetworks() != null;
+        String skipped = null;
+        if (!int8 && backends.contains(PRUNED_INT8)) {
+            skipped = PRUNED_INT8 + " not run: no AVX-512 VNNI here, or " + QuantConv1x1.INT8_ENV + "=off";
+            backends = backends.stream().filter(b -> !b.equals(PRUNED_INT8)).toList();
+        }
+        appliance = int8 ? PRUNED_INT8 : PRUNED;
         ModelBundle bundle = ModelBundle.open(model);
         Djl.useThreads(threads);
         int side = bundle.preprocessing().size();
@@ -129,7 +139,7 @@ public final class BenchCommand implements Callable<Integer> {
                 if (d instanceof CompiledDafDetector c) {
                     long[] macs = c.macs();
                     dense = macs[0];
-                    if (name.equals(PRUNED)) {
+                    if (name.equals(appliance) || (pruned == null && name.equals(PRUNED))) {
                         pruned = c;
                     }
                 }
@@ -147,6 +157,9 @@ public final class BenchCommand implements Callable<Integer> {
             List<Stage> stageTimes = pruned == null || stages == 0 ? List.of()
                     : BackendBench.stages(pruned, image, Math.max(5, rounds / 2));
             PrintWriter o = spec.commandLine().getOut();
+            if (skipped != null) {
+                spec.commandLine().getErr().println("bench: " + skipped);
+            }
             if (json) {
                 o.println(ResultMessages.text(json(bundle, side, timings, stageTimes)));
             } else {
@@ -165,12 +178,20 @@ public final class BenchCommand implements Callable<Integer> {
      * one thread, which finds a core of its own on a shared machine more often than two threads find two.
      */
     private double peak = Double.NaN;
+    /** The backend that runs as the appliance does: the one speedup_vs_onnxruntime and the stages are about. */
+    private String appliance = PRUNED;
 
     private double peakGflops() {
         if (Double.isNaN(peak)) {
             peak = threads * Peak.gflops(Isa.selected(), 1);
         }
         return peak;
+    }
+
+    /** The appliance's backend, or compiled-pruned when it was not run. */
+    private Timing applianceTiming(List<Timing> timings) {
+        Timing t = find(timings, appliance);
+        return t != null ? t : find(timings, PRUNED);
     }
 
     private static Timing find(List<Timing> timings, String name) {
@@ -189,18 +210,18 @@ public final class BenchCommand implements Callable<Integer> {
                     t.quantile(0.1), t.quantile(0.9), t.macs() / 1e6, t.gflops(), 100 * t.gflops() / peakGflops(),
                     ort == null ? "" : String.format(Locale.ROOT, "%.2fx", ort.median() / t.median()));
         }
-        Timing pruned = find(timings, PRUNED);
+        Timing pruned = applianceTiming(timings);
         if (ort != null && pruned != null) {
-            o.printf(Locale.ROOT, "  speedup_vs_onnxruntime = %.2f (ONNX Runtime dense / compiled pruned, medians)%n",
-                    ort.median() / pruned.median());
+            o.printf(Locale.ROOT, "  speedup_vs_onnxruntime = %.2f (ONNX Runtime dense / %s, as the appliance runs, "
+                    + "medians)%n", ort.median() / pruned.median(), pruned.backend());
         }
         o.printf(Locale.ROOT, "  peak: %.0f GFLOP/s = %d x one core's, measured (%s FMA chains in registers; "
                 + "the clock /proc/cpuinfo reports: %.2f GHz)%n", peakGflops(), threads, Isa.selected().key(),
                 Cpu.ghz());
         if (!stageTimes.isEmpty()) {
             double total = stageTimes.stream().mapToDouble(Stage::ms).sum();
-            o.printf(Locale.ROOT, "where compiled-pruned's time goes (median per stage, stages timed one after the "
-                    + "other, teacher and student too: %.2f ms in all)%n", total);
+            o.printf(Locale.ROOT, "where %s's time goes (median per stage, stages timed one after the other, "
+                    + "teacher and student too: %.2f ms in all)%n", applianceTiming(timings).backend(), total);
             o.printf(Locale.ROOT, "  %-34s %8s %7s %9s %9s%n", "part", "ms", "share", "MMAC", "GFLOP/s");
             parts(stageTimes).forEach(s -> o.printf(Locale.ROOT, "  %-34s %8.3f %6.1f%% %9.2f %9.1f%n", s.name(),
                     s.ms(), 100 * s.ms() / total, s.macs() / 1e6, s.gflops()));
@@ -251,9 +272,12 @@ public final class BenchCommand implements Callable<Integer> {
             gflops.put(t.backend(), t.gflops());
         }
         Timing ort = find(timings, ORT);
-        Timing pruned = find(timings, PRUNED);
+        Timing pruned = applianceTiming(timings);
         if (ort != null && pruned != null) {
             j.put("speedup_vs_onnxruntime", ort.median() / pruned.median());
+            j.put("speedup_backend", pruned.backend());
+            ObjectNode by = j.putObject("speedup_vs_onnxruntime_by_backend");
+            timings.forEach(t -> by.put(t.backend(), ort.median() / t.median()));
         }
         j.put("peak_gflops", peakGflops());
         ArrayNode p = j.putArray("parts");

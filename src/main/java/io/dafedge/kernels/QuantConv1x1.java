@@ -59,7 +59,29 @@ public final class QuantConv1x1 implements AutoCloseable {
         public static Path selected() {
             return Isa.selected() == Isa.AVX512 && supported().contains(AVX512_VNNI) ? AVX512_VNNI : PORTABLE;
         }
+
+        /**
+         * The path networks run their INT8 blocks on, or null to keep them float: {@link #AVX512_VNNI} when
+         * {@link #selected()} gives it, unless {@value #INT8_ENV} is {@code off}. Never the portable path, which is
+         * slower than the float kernels.
+         *
+         * @throws IllegalStateException when {@value #INT8_ENV} is neither {@code on} nor {@code off}
+         */
+        public static Path forNetworks() {
+            return forNetworks(System.getenv(INT8_ENV));
+        }
+
+        static Path forNetworks(String setting) {
+            String s = setting == null ? "on" : setting.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!s.equals("on") && !s.equals("off")) {
+                throw new IllegalStateException(INT8_ENV + "=" + setting + ": expected on or off");
+            }
+            return s.equals("on") && selected() == AVX512_VNNI ? AVX512_VNNI : null;
+        }
     }
+
+    /** Environment variable: {@code off} keeps every network in float ({@link Path#forNetworks()}). */
+    public static final String INT8_ENV = "DAF_KERNELS_INT8";
 
     /** An affine uint8 quantisation: {@code real = scale * (q - zeroPoint)}, q in [0, 255]. */
     public record Quantisation(float scale, int zeroPoint) {

@@ -20,14 +20,17 @@ public final class Detectors {
 
     /**
      * DAF on the compiled kernels ({@link CompiledDafDetector}; a pruned bundle's layers packed sparse, skipping what
-     * pruning removed); when they cannot be had (no library for this platform, a layer without a kernel), the
+     * pruning removed; the teacher's blocks in INT8 where the CPU has AVX-512 VNNI, unless
+     * {@value io.dafedge.kernels.QuantConv1x1#INT8_ENV} is {@code off}); when they cannot be had (no library for this platform, a layer without a kernel), the
      * exported graph in ONNX Runtime ({@link DafOnnxDetector}); when that cannot either, DJL, which runs every bundle
      * this daf-edge can train. Each fallback logs why.
      */
     private static Detector daf(ModelBundle bundle, int threads) throws ModelException {
         try {
-            return CompiledDafDetector.load(bundle, threads, packingOf(bundle),
-                    Boolean.getBoolean("dafedge.kernels.int8Teacher"));
+            CompiledDafDetector detector = CompiledDafDetector.load(bundle, threads, packingOf(bundle), true);
+            LOG.debugf("bundle %s on the compiled kernels, %d of the teacher's blocks in INT8", bundle.id(),
+                    detector.int8TeacherSteps());
+            return detector;
         } catch (ModelException | RuntimeException | LinkageError e) {
             LOG.warnf("bundle %s runs in ONNX Runtime, more slowly: the compiled kernels cannot run it: %s",
                     bundle.id(), e.getMessage());

@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.dafedge.kernels.QuantConv1x1;
 import io.dafedge.model.ModelBundle;
 import io.dafedge.synth.TestImages;
 import io.dafedge.synth.demo.DemoDatasetWriter;
@@ -75,6 +79,21 @@ class ModelCommandsTest {
         r = run("eval", "--model", bundle.toString(), "--data", data.toString(), "--out", report.toString(), "--quiet");
         assertEquals(0, r.exit(), r.err());
         assertTrue(Files.exists(report.resolve("maps/scratch/000.npy")));
+
+        // the bench on it: the appliance's configuration (teacher blocks in INT8 where the CPU has VNNI) is the one
+        // speedup_vs_onnxruntime is about
+        r = run("bench", "--model", bundle.toString(), "--rounds", "2", "--warmup", "1", "--stages", "3", "--json",
+                "--backends", "onnxruntime-dense,compiled-pruned,compiled-pruned-int8");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode bench = new ObjectMapper().readTree(r.out());
+        boolean int8 = QuantConv1x1.Path.forNetworks() != null;
+        String appliance = int8 ? "compiled-pruned-int8" : "compiled-pruned";
+        assertEquals(appliance, bench.path("speedup_backend").asText(), r.out());
+        assertEquals(bench.path("ms_per_frame").path("onnxruntime-dense").asDouble()
+                / bench.path("ms_per_frame").path(appliance).asDouble(),
+                bench.path("speedup_vs_onnxruntime").asDouble(), 1e-9);
+        assertEquals(int8, bench.path("ms_per_frame").has("compiled-pruned-int8"), r.out());
+        assertTrue(bench.path("parts").size() > 0 && bench.path("stages").size() > 0, r.out());
 
         r = run("train", "--data", data.toString(), "--out", tmp.resolve("x").toString(), "--teacher",
                 teacher.toString(), "--size", "64", "--epochs", "1");

@@ -197,6 +197,17 @@ class QuantConv1x1Test {
         }
     }
 
+    /** Networks get INT8 blocks only on VNNI, and not when switched off; a wrong setting is named. */
+    @Test
+    void networksTakeVnniUnlessSwitchedOff() {
+        Path expected = Path.selected() == Path.AVX512_VNNI ? Path.AVX512_VNNI : null;
+        assertEquals(expected, Path.forNetworks(null));
+        assertEquals(expected, Path.forNetworks(" ON "));
+        assertEquals(null, Path.forNetworks("off"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Path.forNetworks("fast"));
+        assertTrue(e.getMessage().contains(QuantConv1x1.INT8_ENV + "=fast"), e.getMessage());
+    }
+
     @Test
     void forRangeKeepsZeroExact() {
         Quantisation relu6 = Quantisation.forRange(0f, 6f);

@@ -87,7 +87,8 @@ public final class CompiledDafDetector implements Detector {
 
     /**
      * @param int8Teacher run the teacher's fused blocks with INT8 pointwise convolutions where its clips give their
-     *                    inputs' ranges ({@link CompiledNetwork}), when this CPU has AVX-512 VNNI; float otherwise
+     *                    inputs' ranges ({@link CompiledNetwork}) on {@link QuantConv1x1.Path#forNetworks()}'s path;
+     *                    float when that is none (no AVX-512 VNNI, or switched off)
      */
     public static CompiledDafDetector load(ModelBundle bundle, int threads, Packing packing, boolean int8Teacher)
             throws ModelException {
@@ -109,9 +110,8 @@ public final class CompiledDafDetector implements Detector {
         try (NDManager manager = Djl.newManager()) {
             DafNetwork network = DafBundle.load(bundle, manager);
             OnnxNetwork teacherNetwork = OnnxNetwork.teacher(bundle.teacherFile(), manager);
-            boolean int8 = int8Teacher && QuantConv1x1.Path.selected() == QuantConv1x1.Path.AVX512_VNNI;
-            CompiledNetwork teacher = int8
-                    ? teacherNetwork.compile(3, side, side, networks, QuantConv1x1.Path.AVX512_VNNI)
+            QuantConv1x1.Path int8 = int8Teacher ? QuantConv1x1.Path.forNetworks() : null;
+            CompiledNetwork teacher = int8 != null ? teacherNetwork.compile(3, side, side, networks, int8)
                     : teacherNetwork.compile(3, side, side, networks);
             try {
                 return new CompiledDafDetector(pre, threads, network.channels(),
@@ -315,6 +315,11 @@ public final class CompiledDafDetector implements Detector {
         void reset() {
             last = System.nanoTime();
         }
+    }
+
+    /** The teacher's fused blocks that run INT8 convolutions, of all its steps. */
+    public long int8TeacherSteps() {
+        return teacher.steps().stream().filter(CompiledNetwork.Step::int8).count();
     }
 
     /** Multiply-accumulates of one image's convolutions as dense ones, and as the kernels execute them. */
