@@ -64,16 +64,32 @@ public record Preprocessing(int size, float[] mean, float[] std) {
 
     /** CHW float tensor of an RGB image taken at its own size (a training crop), scaled and normalised. */
     public float[] normalise(Image rgb) {
+        return normalise(rgb, false);
+    }
+
+    /**
+     * As {@link #tensor}, in HWC order (the native kernels'): the same values, written in the image's own
+     * interleaved order, one pass without a transposition.
+     */
+    public float[] tensorHwc(Image image) {
+        return normalise(resized(image), true);
+    }
+
+    private float[] normalise(Image rgb, boolean hwc) {
         if (rgb.channels != 3) {
             throw new IllegalArgumentException("normalise takes 3-channel RGB, got " + rgb.channels + " channels");
         }
         int plane = rgb.width * rgb.height;
-        float[] t = new float[3 * plane];
+        float[] scale = new float[3];
+        float[] shift = new float[3];
         for (int c = 0; c < 3; c++) {
-            float scale = 1f / (255f * std[c]);
-            float shift = mean[c] / std[c];
-            for (int i = 0; i < plane; i++) {
-                t[c * plane + i] = (rgb.data[i * 3 + c] & 0xFF) * scale - shift;
+            scale[c] = 1f / (255f * std[c]);
+            shift[c] = mean[c] / std[c];
+        }
+        float[] t = new float[3 * plane];
+        for (int i = 0; i < plane; i++) {
+            for (int c = 0; c < 3; c++) {
+                t[hwc ? i * 3 + c : c * plane + i] = (rgb.data[i * 3 + c] & 0xFF) * scale[c] - shift[c];
             }
         }
         return t;

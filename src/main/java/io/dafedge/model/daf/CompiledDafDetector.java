@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import ai.djl.ndarray.NDManager;
 import io.dafedge.kernels.Conv2d;
 import io.dafedge.kernels.Isa;
-import io.dafedge.kernels.Layout;
 import io.dafedge.kernels.Ops;
 import io.dafedge.kernels.Packing;
 import io.dafedge.kernels.QuantConv1x1;
@@ -132,7 +131,7 @@ public final class CompiledDafDetector implements Detector {
     /** {@link #score(Image)}, reporting each stage's time to {@code timer} (null for none). */
     public AnomalyMap score(Image image, StageTimer timer) {
         Timing t = new Timing(timer);
-        float[] x = Layout.chwToHwc(pre.tensor(image), 3, side, side);
+        float[] x = pre.tensorHwc(image);
         t.lap("input", 0);
         float[][] ft;
         float[][] fs;
