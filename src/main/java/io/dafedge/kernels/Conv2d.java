@@ -85,9 +85,7 @@ public final class Conv2d implements HwcOperator, AutoCloseable {
             throw new IllegalArgumentException("bias: expected " + shape.outChannels() + " values, got "
                     + bias.length);
         }
-        if (threads < 1 || threads > MAX_THREADS) {
-            throw new IllegalArgumentException("threads must be in [1, " + MAX_THREADS + "], got " + threads);
-        }
+        checkThreads(threads);
         if (isa == null) {
             throw new IllegalArgumentException("isa must not be null");
         }
@@ -151,6 +149,12 @@ public final class Conv2d implements HwcOperator, AutoCloseable {
 
     @Override
     public void run(float[] input, int height, int width, float[] residual, float[] output) {
+        run(input, height, width, residual, output, threads);
+    }
+
+    @Override
+    public void run(float[] input, int height, int width, float[] residual, float[] output, int threads) {
+        checkThreads(threads);
         checkArrays(input, height, width, shape.inChannels(), residual, output, outputLength(height, width));
         long h = acquire();
         try {
@@ -160,6 +164,13 @@ public final class Conv2d implements HwcOperator, AutoCloseable {
             }
         } finally {
             release();
+        }
+    }
+
+    /** Every thread count the kernels take: 1 to {@value #MAX_THREADS}. */
+    static void checkThreads(int threads) {
+        if (threads < 1 || threads > MAX_THREADS) {
+            throw new IllegalArgumentException("threads must be in [1, " + MAX_THREADS + "], got " + threads);
         }
     }
 

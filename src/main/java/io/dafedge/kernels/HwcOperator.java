@@ -11,6 +11,12 @@ public interface HwcOperator {
      */
     void run(float[] input, int height, int width, float[] residual, float[] output);
 
+    /**
+     * As {@link #run(float[], int, int, float[], float[])} on {@code threads} threads (the caller's included) instead
+     * of the operator's own count: for a caller whose share of the cores changes from call to call.
+     */
+    void run(float[] input, int height, int width, float[] residual, float[] output, int threads);
+
     /** Into a new HWC array. */
     default float[] run(float[] input, int height, int width) {
         return run(input, height, width, null);

@@ -285,9 +285,7 @@ public final class Ops {
     }
 
     private static void threads(int threads) {
-        if (threads < 1 || threads > MAX_THREADS) {
-            throw new IllegalArgumentException("threads must be in [1, " + MAX_THREADS + "], got " + threads);
-        }
+        Conv2d.checkThreads(threads);
     }
 
     private static void supported(Isa isa) {

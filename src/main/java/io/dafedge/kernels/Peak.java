@@ -15,9 +15,7 @@ public final class Peak {
         if (isa == null || !isa.isSupported()) {
             throw new IllegalArgumentException("ISA " + isa + " is not supported by this CPU");
         }
-        if (threads < 1 || threads > Conv2d.MAX_THREADS) {
-            throw new IllegalArgumentException("threads must be in [1, " + Conv2d.MAX_THREADS + "], got " + threads);
-        }
+        Conv2d.checkThreads(threads);
         return NativeKernels.peakGflops(isa.ordinal(), threads);
     }
 
@@ -29,9 +27,7 @@ public final class Peak {
         if (!QuantConv1x1.Path.supported().contains(QuantConv1x1.Path.AVX512_VNNI)) {
             throw new IllegalArgumentException("this CPU has no AVX-512 VNNI");
         }
-        if (threads < 1 || threads > Conv2d.MAX_THREADS) {
-            throw new IllegalArgumentException("threads must be in [1, " + Conv2d.MAX_THREADS + "], got " + threads);
-        }
+        Conv2d.checkThreads(threads);
         return QuantConv1x1.peakGops(threads);
     }
 }

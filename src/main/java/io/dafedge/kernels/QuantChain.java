@@ -41,9 +41,7 @@ public final class QuantChain implements HwcOperator, AutoCloseable {
         if (depthwise == null || project == null) {
             throw new IllegalArgumentException("the depthwise and the projection must not be null");
         }
-        if (threads < 1 || threads > Conv2d.MAX_THREADS) {
-            throw new IllegalArgumentException("threads must be in [1, " + Conv2d.MAX_THREADS + "], got " + threads);
-        }
+        Conv2d.checkThreads(threads);
         ConvShape d = depthwise.shape();
         ConvChain.checkDepthwise(d);
         if (expand != null && expand.outChannels() != d.inChannels()) {
@@ -100,6 +98,12 @@ public final class QuantChain implements HwcOperator, AutoCloseable {
 
     @Override
     public void run(float[] input, int height, int width, float[] residual, float[] output) {
+        run(input, height, width, residual, output, threads);
+    }
+
+    @Override
+    public void run(float[] input, int height, int width, float[] residual, float[] output, int threads) {
+        Conv2d.checkThreads(threads);
         Conv2d.checkArrays(input, height, width, inChannels(), residual, output, outputLength(height, width));
         if (closed) {
             throw new IllegalStateException("this chain is closed");

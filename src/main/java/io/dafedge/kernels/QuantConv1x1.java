@@ -238,9 +238,7 @@ public final class QuantConv1x1 implements AutoCloseable {
             throw new IllegalArgumentException("bias: expected " + weights.outChannels() + " values, got "
                     + bias.length);
         }
-        if (threads < 1 || threads > Conv2d.MAX_THREADS) {
-            throw new IllegalArgumentException("threads must be in [1, " + Conv2d.MAX_THREADS + "], got " + threads);
-        }
+        Conv2d.checkThreads(threads);
         if (path == null || !Path.supported().contains(path)) {
             throw new IllegalArgumentException("path " + path + " is not supported by this CPU");
         }

@@ -117,6 +117,31 @@ class ConvChainTest {
         }
     }
 
+    /** A call's own thread count (a network taking both cores once its neighbour is done): the same bits. */
+    @Test
+    void aCallsThreadCountChangesNoBit() {
+        ConvShape es = ConvShape.of(16, 48, 1);
+        ConvShape ds = ConvShape.depthwise(48, 3).withPadding(1);
+        ConvShape ps = ConvShape.of(48, 24, 1);
+        float[] input = gaussian(40 * 24 * 16, 1);
+        try (Conv2d e = Conv2d.create(es, gaussian(es.weightCount(), 1), null, Isa.selected(), 1, Packing.DENSE);
+             Conv2d d = Conv2d.create(ds, gaussian(ds.weightCount(), 1), null, Isa.selected(), 1, Packing.DENSE);
+             Conv2d p = Conv2d.create(ps, gaussian(ps.weightCount(), 1), null, Isa.selected(), 1, Packing.DENSE)) {
+            ConvChain chain = ConvChain.of(e, d, p, 1);
+            float[] own = chain.run(input, 40, 24);
+            for (int threads : new int[] {2, 3}) {
+                float[] out = new float[own.length];
+                chain.run(input, 40, 24, null, out, threads);
+                assertArrayEquals(own, out, "chain on " + threads + " threads");
+                float[] single = new float[40 * 24 * 48];
+                e.run(input, 40, 24, null, single, threads);
+                assertArrayEquals(e.run(input, 40, 24), single, "convolution on " + threads + " threads");
+            }
+            assertRefused("threads", () -> chain.run(input, 40, 24, null, new float[own.length], 0));
+            assertRefused("threads", () -> e.run(input, 40, 24, null, new float[40 * 24 * 48], 65));
+        }
+    }
+
     @Test
     void closingTheChainLeavesTheConvolutionsOpenAndAClosedConvolutionStopsTheChain() {
         ConvShape ds = ConvShape.depthwise(8, 3).withPadding(1);

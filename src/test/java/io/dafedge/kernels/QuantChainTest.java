@@ -135,6 +135,9 @@ class QuantChainTest {
 
             float[] actual = chain.run(x, b.height(), b.width(), residual);
             assertArrayEquals(expected, actual, b + ": fused differs from the stages run apart");
+            float[] otherCount = new float[actual.length];
+            chain.run(x, b.height(), b.width(), residual, otherCount, threads + 1);
+            assertArrayEquals(expected, otherCount, b + ": on " + (threads + 1) + " threads");
             if (residual != null) {
                 float[] inPlace = residual.clone();
                 chain.run(x, b.height(), b.width(), inPlace, inPlace);

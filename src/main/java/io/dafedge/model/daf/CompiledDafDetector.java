@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import ai.djl.ndarray.NDManager;
 import io.dafedge.kernels.Conv2d;
@@ -136,10 +137,23 @@ public final class CompiledDafDetector implements Detector {
         float[][] ft;
         float[][] fs;
         if (threads > 1 && timer == null) {
-            // two networks of small layers: each on its own core beats both taking turns on two
-            CompletableFuture<float[][]> teacherRun = CompletableFuture.supplyAsync(() -> teacher.run(x, null),
-                    TEACHER_THREADS);
-            fs = net.student().run(x, null);
+            // two networks of small layers: each on its own half of the cores beats both taking turns on all; the
+            // one still running when the other is done takes all of them for its remaining layers
+            int share = Math.max(1, threads / 2);
+            AtomicBoolean teacherDone = new AtomicBoolean();
+            AtomicBoolean studentDone = new AtomicBoolean();
+            CompletableFuture<float[][]> teacherRun = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return teacher.run(x, null, () -> studentDone.get() ? threads : share);
+                } finally {
+                    teacherDone.set(true);
+                }
+            }, TEACHER_THREADS);
+            try {
+                fs = net.student().run(x, null, () -> teacherDone.get() ? threads : share);
+            } finally {
+                studentDone.set(true);
+            }
             ft = teacherRun.join();
         } else {
             ft = teacher.run(x, steps(timer, "teacher/"));

@@ -8,12 +8,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.IntSupplier;
 
 import io.dafedge.kernels.Activation;
 import io.dafedge.kernels.Conv2d;
 import io.dafedge.kernels.ConvChain;
 import io.dafedge.kernels.ConvShape;
 import io.dafedge.kernels.Epilogue;
+import io.dafedge.kernels.HwcOperator;
 import io.dafedge.kernels.QuantChain;
 import io.dafedge.kernels.QuantConv1x1;
 import io.dafedge.kernels.QuantConv1x1.QuantisedWeights;
@@ -107,16 +109,16 @@ public final class CompiledNetwork implements AutoCloseable {
             }
         }
 
-        void run(float[][] slots) {
+        /** On {@code threads} threads, or on the convolutions' own count when it is 0. */
+        void run(float[][] slots, int threads) {
             float[] res = residual < 0 ? null : slots[residual];
-            if (chain != null) {
-                chain.run(slots[input], height, width, res, slots[output]);
-            } else if (quantChain != null) {
-                quantChain.run(slots[input], height, width, res, slots[output]);
-            } else if (conv == null) {
+            HwcOperator op = chain != null ? chain : quantChain != null ? quantChain : conv;
+            if (op == null) {
                 lone.apply(slots[input], slots[output]);
+            } else if (threads == 0) {
+                op.run(slots[input], height, width, res, slots[output]);
             } else {
-                conv.run(slots[input], height, width, res, slots[output]);
+                op.run(slots[input], height, width, res, slots[output], threads);
             }
         }
     }
@@ -545,6 +547,14 @@ public final class CompiledNetwork implements AutoCloseable {
 
     /** The outputs (HWC) for one HWC image; {@code timer} may be null. */
     public float[][] run(float[] image, StepTimer timer) {
+        return run(image, timer, null);
+    }
+
+    /**
+     * As {@link #run(float[], StepTimer)}, each step on as many threads as {@code threads} says when it starts (null:
+     * the convolutions' own count): for a network that shares the cores with another until that one is done.
+     */
+    public float[][] run(float[] image, StepTimer timer, IntSupplier threads) {
         if (image.length != slotSizes[inputSlot]) {
             throw new IllegalArgumentException("input: expected " + slotSizes[inputSlot] + " values (HWC), got "
                     + image.length);
@@ -560,7 +570,7 @@ public final class CompiledNetwork implements AutoCloseable {
             slots[inputSlot] = image;
             for (Step step : steps) {
                 long start = timer == null ? 0 : System.nanoTime();
-                step.run(slots);
+                step.run(slots, threads == null ? 0 : threads.getAsInt());
                 if (timer != null) {
                     timer.record(step, System.nanoTime() - start);
                 }
