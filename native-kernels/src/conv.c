@@ -197,11 +197,6 @@ void dk_conv_run(const dk_conv *cv, const float *in, int h, int w, const float *
     impls[cv->isa]->run(cv, in, h, w, res, out, threads);
 }
 
-static int pointwise_like(const dk_conv *cv)
-{
-    return !cv->depthwise && cv->kh == 1 && cv->kw == 1 && cv->sh == 1 && cv->sw == 1
-           && (cv->pt | cv->pl | cv->pb | cv->pr) == 0;
-}
 
 static const char *depthwise_check(const dk_conv *d)
 {
@@ -214,9 +209,9 @@ static const char *depthwise_check(const dk_conv *d)
 const char *dk_chain_check(const dk_conv *e, const dk_conv *d, const dk_conv *p)
 {
     if (!d || !p) return "the depthwise and the projection are required";
-    if (e && !pointwise_like(e)) return "the expansion must be 1x1, stride 1, unpadded, not depthwise";
+    if (e && e->depthwise) return "the first stage must not be depthwise";
     if (depthwise_check(d)) return depthwise_check(d);
-    if (!pointwise_like(p)) return "the projection must be 1x1, stride 1, unpadded, not depthwise";
+    if (!dk_pointwise(p)) return "the projection must be 1x1, stride 1, unpadded, not depthwise";
     if ((e && e->out_c != d->in_c) || p->in_c != d->out_c) return "the channels do not chain";
     if ((e && e->isa != d->isa) || p->isa != d->isa) return "the three must use the same ISA";
     return NULL;
@@ -228,16 +223,29 @@ int dk_chain_run(const dk_conv *e, const dk_conv *d, const dk_conv *p, const flo
     return impls[d->isa]->chain(e, d, p, in, h, w, res, out, threads);
 }
 
-const char *dk_qchain_check(const dq_conv *e, const dk_conv *d, const dq_conv *p)
+const char *dk_qchain_check(const dq_conv *e, const dk_conv *fe, const dk_conv *d, const dq_conv *p)
 {
     if (!d || !p) return "the depthwise and the projection are required";
+    if (e && fe) return "an INT8 expansion or a float first stage, not both";
+    if (fe && fe->depthwise) return "the first stage must not be depthwise";
+    if (fe && fe->isa != d->isa) return "the float stages must use the same ISA";
     if (depthwise_check(d)) return depthwise_check(d);
-    if ((e && e->out_c != d->in_c) || p->in_c != d->out_c) return "the channels do not chain";
+    if ((e && e->out_c != d->in_c) || (fe && fe->out_c != d->in_c) || p->in_c != d->out_c) {
+        return "the channels do not chain";
+    }
     return NULL;
 }
 
-int dk_qchain_run(const dq_conv *e, const dk_conv *d, const dq_conv *p, const float *in, int h, int w,
-                  const float *res, float *out, int threads)
+int dk_qchain_run(const dq_conv *e, const dk_conv *fe, const dk_conv *d, const dq_conv *p, const float *in, int h,
+                  int w, const float *res, float *out, int threads)
 {
-    return impls[d->isa]->qchain(e, d, p, in, h, w, res, out, threads);
+    return impls[d->isa]->qchain(e, fe, d, p, in, h, w, res, out, threads);
+}
+
+void dk_chain_sizes(const dk_conv *e, const dk_conv *d, int ih, int iw, int *h, int *w, int *ho, int *wo)
+{
+    *h = e ? dk_out_size(ih, e->pt, e->pb, e->kh, e->sh) : ih;
+    *w = e ? dk_out_size(iw, e->pl, e->pr, e->kw, e->sw) : iw;
+    *ho = dk_out_size(*h, d->pt, d->pb, 3, d->sh);
+    *wo = dk_out_size(*w, d->pl, d->pr, 3, d->sw);
 }

@@ -39,6 +39,7 @@ typedef struct {
     float *out;
     int h, w, ho, wo;
     int xchunks, xchunk, tchunks, tchunk;
+    int yo; /* the output row `out` points at (0: the whole output) */
 } job;
 
 /* Interior of an output row: [*xa, *xb) are the pixels whose kernel window lies inside the input's width. */
@@ -179,7 +180,7 @@ AI void tiles_span(const int S, const job *j, span s, int y, int t0, int t1)
     const dk_conv *cv = j->cv;
     int xs = s.xs, xe = s.xe, xa = s.xa, xb = s.xb, ky0 = s.ky0, ky1 = s.ky1;
     long iy0 = s.iy0;
-    size_t row = (size_t)y * j->wo * cv->out_c;
+    size_t row = (size_t)(y - j->yo) * j->wo * cv->out_c;
     for (int ti = t0; ti < t1; ti++) {
         const dk_tile *t = &cv->tiles[ti];
         float *o = j->out + row + t->out0;
@@ -358,9 +359,8 @@ static void plan(job *j, int threads, int ntiles)
 static void run(const dk_conv *cv, const float *in, int h, int w, const float *res, float *out, int threads)
 {
     job j = {cv, in, res, out, h, w, dk_out_size(h, cv->pt, cv->pb, cv->kh, cv->sh),
-             dk_out_size(w, cv->pl, cv->pr, cv->kw, cv->sw), 0, 0, 0, 0};
-    if (!cv->depthwise && cv->kh == 1 && cv->kw == 1 && cv->sh == 1 && cv->sw == 1
-        && (cv->pt | cv->pl | cv->pb | cv->pr) == 0) {
+             dk_out_size(w, cv->pl, cv->pr, cv->kw, cv->sw), 0, 0, 0, 0, 0};
+    if (dk_pointwise(cv)) {
         /* a pointwise convolution is one long row: whole register blocks instead of one ragged block per row */
         j.w = j.wo = h * w;
         j.h = j.ho = 1;
@@ -370,23 +370,40 @@ static void run(const dk_conv *cv, const float *in, int h, int w, const float *r
     dk_parallel(threads, j.ho * j.xchunks * j.tchunks, fn, &j);
 }
 
-/* ---- fused inverted-residual block: expand 1x1 -> depthwise 3x3 -> project 1x1 over bands of rows ---- */
+/* ---- fused inverted-residual block: expand -> depthwise 3x3 -> project 1x1 over bands of rows ---- */
 
 /* Pixels [0, n) of a pointwise convolution (1x1, stride 1, no padding, not depthwise) as one long row, as run()
  * treats it: in is n x in_c, out and res n x out_c. */
 static void pointwise(const dk_conv *cv, const float *in, int n, const float *res, float *out)
 {
-    job j = {cv, in, res, out, 1, n, 1, n, 1, n, 1, cv->ntiles};
+    job j = {cv, in, res, out, 1, n, 1, n, 1, n, 1, cv->ntiles, 0};
     span s = row_span(&j, 0, 0);
     if (cv->sparse) tiles_span(1, &j, s, 0, 0, cv->ntiles);
     else tiles_span(0, &j, s, 0, 0, cv->ntiles);
+}
+
+/* Output row y of a chain's first stage e on its ih x iw input, into `out`: a pointwise one as one long row, any
+ * other (MobileNetV2's first convolution, 3x3 stride 2) with the row code run() uses, so the same values. */
+static void expand_row(const dk_conv *e, const float *in, int ih, int iw, long y, float *out)
+{
+    if (dk_pointwise(e)) {
+        pointwise(e, in + y * iw * e->in_c, iw, NULL, out);
+        return;
+    }
+    job j = {e, in, NULL, out, ih, iw, dk_out_size(ih, e->pt, e->pb, e->kh, e->sh),
+             dk_out_size(iw, e->pl, e->pr, e->kw, e->sw), 1, 0, 1, e->ntiles, (int)y};
+    j.xchunk = j.wo;
+    span s = row_span(&j, (int)y, 0);
+    if (e->sparse) tiles_span(1, &j, s, (int)y, 0, e->ntiles);
+    else tiles_span(0, &j, s, (int)y, 0, e->ntiles);
 }
 
 typedef struct {
     const dk_conv *e, *d, *p; /* e NULL: the depthwise reads the input */
     const float *in, *res;
     float *out;
-    int h, w, ho, wo;
+    int ih, iw;     /* the chain's input: e's (d's when there is no e) */
+    int h, w, ho, wo; /* d's input and output */
     int band;       /* output rows per task */
     int group;      /* depthwise output rows per call of the projection */
     size_t erow;    /* floats per ring row: w x channels, rounded up to 64 bytes */
@@ -399,8 +416,8 @@ typedef struct {
  * not computed yet go into a ring of three rows (row r in slot r % 3; any three consecutive rows have distinct
  * slots, and a window never reaches back more than two rows behind the newest), then the depthwise row, and once
  * `group` of those are done the projection over them, straight into the output with the residual. Each stage is
- * the same code as its convolution run alone (pointwise, dw3_row) on the same values, so the result is the same to
- * the bit; a band recomputes the expansion rows its window shares with the band above (halo).
+ * the same code as its convolution run alone (expand_row, dw3_row, pointwise) on the same values, so the result is
+ * the same to the bit; a band recomputes the expansion rows its window shares with the band above (halo).
  */
 static void chain_task(void *arg, int task)
 {
@@ -412,11 +429,11 @@ static void chain_task(void *arg, int task)
         return;
     }
     float *dbuf = e ? ring + 3 * c->erow : ring;
-    const int cm = d->in_c, cin = e ? e->in_c : cm;
+    const int cm = d->in_c;
     const size_t drow = (size_t)c->wo * cm, prow = (size_t)c->wo * p->out_c;
     int y0 = task * c->band, y1 = imin(y0 + c->band, c->ho);
     /* the depthwise's geometry, for its spans: interior columns, kernel rows inside the image */
-    job dj = {d, NULL, NULL, NULL, c->h, c->w, c->ho, c->wo, 1, c->wo, 1, 1};
+    job dj = {d, NULL, NULL, NULL, c->h, c->w, c->ho, c->wo, 1, c->wo, 1, 1, 0};
     long next = imax(0, y0 * d->sh - d->pt); /* the first expansion row this band has not computed */
     int g0 = y0;                             /* first depthwise row in dbuf */
     for (int y = y0; y < y1; y++) {
@@ -425,12 +442,10 @@ static void chain_task(void *arg, int task)
         for (int ky = s.ky0; ky < s.ky1; ky++) {
             long iy = s.iy0 + ky;
             if (!e) {
-                r[ky] = c->in + iy * c->w * cin;
+                r[ky] = c->in + iy * c->w * cm;
                 continue;
             }
-            for (; next <= iy; next++) {
-                pointwise(e, c->in + next * c->w * cin, c->w, NULL, ring + next % 3 * c->erow);
-            }
+            for (; next <= iy; next++) expand_row(e, c->in, c->ih, c->iw, next, ring + next % 3 * c->erow);
             r[ky] = ring + iy % 3 * c->erow;
         }
         dw3_row(d, r, s.ky0, s.ky1, c->w, 0, c->wo, s.xa, s.xb, dbuf + (size_t)(y - g0) * drow, NULL);
@@ -451,7 +466,8 @@ static void chain_task(void *arg, int task)
 /* The projection runs over at least this many pixels per call, so narrow rows still fill its register blocks. */
 #define CHAIN_GROUP_PIXELS 48
 
-/* Bands for `threads` threads: 1 for one thread; else enough to balance, few enough to bound the halo. */
+/* Bands for `threads` threads over a depthwise input of h rows: 1 for one thread; else enough to balance, few
+ * enough to bound the halo. */
 static int chain_bands(int expands, const dk_conv *d, int h, int ho, int threads)
 {
     if (threads == 1) return 1;
@@ -468,28 +484,26 @@ static void chain_rows(int ho, int wo, int bands, int *band, int *group)
     *group = imin(*band, imax(1, (CHAIN_GROUP_PIXELS + wo - 1) / wo));
 }
 
-static int run_chain(const dk_conv *e, const dk_conv *d, const dk_conv *p, const float *in, int h, int w,
+static int run_chain(const dk_conv *e, const dk_conv *d, const dk_conv *p, const float *in, int ih, int iw,
                      const float *res, float *out, int threads)
 {
-    chain_job c = {e, d, p, in, res, out, h, w, dk_out_size(h, d->pt, d->pb, 3, d->sh),
-                   dk_out_size(w, d->pl, d->pr, 3, d->sw), 0, 0, 0, 0, 0};
-    int bands = chain_bands(e != NULL, d, h, c.ho, threads);
-    if (threads > 1) {
-        if (bands < threads) {
-            /* A small map: its intermediates fit the caches anyway, and split over all threads apart the three
-             * beat one band on one thread. Same code and values as the fused path, so the same bits. */
-            size_t mid = e ? ((size_t)h * w * d->in_c + 15) / 16 * 16 : 0;
-            float *x = dk_scratch(mid + (size_t)c.ho * c.wo * d->in_c);
-            if (!x) return -1;
-            if (e) run(e, in, h, w, NULL, x, threads);
-            run(d, e ? x : in, h, w, NULL, x + mid, threads);
-            run(p, x + mid, c.ho, c.wo, res, out, threads);
-            return 0;
-        }
+    chain_job c = {e, d, p, in, res, out, ih, iw, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    dk_chain_sizes(e, d, ih, iw, &c.h, &c.w, &c.ho, &c.wo);
+    int bands = chain_bands(e != NULL, d, c.h, c.ho, threads);
+    if (threads > 1 && bands < threads) {
+        /* A small map: its intermediates fit the caches anyway, and split over all threads apart the three beat
+         * one band on one thread. Same code and values as the fused path, so the same bits. */
+        size_t mid = e ? ((size_t)c.h * c.w * d->in_c + 15) / 16 * 16 : 0;
+        float *x = dk_scratch(mid + (size_t)c.ho * c.wo * d->in_c);
+        if (!x) return -1;
+        if (e) run(e, in, ih, iw, NULL, x, threads);
+        run(d, e ? x : in, c.h, c.w, NULL, x + mid, threads);
+        run(p, x + mid, c.ho, c.wo, res, out, threads);
+        return 0;
     }
     chain_rows(c.ho, c.wo, bands, &c.band, &c.group);
     bands = (c.ho + c.band - 1) / c.band;
-    c.erow = e ? ((size_t)w * d->in_c + 15) / 16 * 16 : 0;
+    c.erow = e ? ((size_t)c.w * d->in_c + 15) / 16 * 16 : 0;
     c.scratch = 3 * c.erow + (size_t)c.group * c.wo * d->in_c;
     dk_parallel(threads, bands, chain_task, &c);
     return atomic_load(&c.failed) ? -1 : 0;
@@ -498,11 +512,12 @@ static int run_chain(const dk_conv *e, const dk_conv *d, const dk_conv *p, const
 /* ---- the same block with INT8 pointwise convolutions (qconv.h) around the float depthwise ---- */
 
 typedef struct {
-    const dq_conv *e, *p; /* e NULL: the depthwise reads the input */
+    const dq_conv *e, *p; /* e: an INT8 expansion, or NULL */
+    const dk_conv *fe;    /* or a float first stage (MobileNetV2's first convolution), or NULL: the input */
     const dk_conv *d;
     const float *in, *res;
     float *out;
-    int h, w, ho, wo, band, group;
+    int ih, iw, h, w, ho, wo, band, group;
     size_t erow, drows, scratch; /* floats: a ring row, the depthwise rows, the whole scratch */
     atomic_int failed;
 } qchain_job;
@@ -513,13 +528,13 @@ typedef struct {
  * depthwise runs on them as in chain_task, and each group of depthwise rows is quantised (the projection's input
  * quantisation) for the projection, which adds the residual and clamps in float. Between blocks everything stays
  * float, so a block's input is quantised as it is read, and its output feeds the next block, the features and the
- * residuals alike.
+ * residuals alike. A float first stage instead of the INT8 expansion fills the ring with its float rows.
  */
 static void qchain_task(void *arg, int task)
 {
     qchain_job *c = arg;
     const dq_conv *e = c->e, *p = c->p;
-    const dk_conv *d = c->d;
+    const dk_conv *d = c->d, *fe = c->fe;
     float *ring = dk_scratch(c->scratch);
     if (!ring) {
         atomic_store(&c->failed, 1);
@@ -527,10 +542,10 @@ static void qchain_task(void *arg, int task)
     }
     float *dbuf = ring + 3 * c->erow;
     uint8_t *bytes = (uint8_t *)(dbuf + c->drows);
-    const int cm = d->in_c, cin = e ? e->in_c : cm;
+    const int cm = d->in_c;
     const size_t drow = (size_t)c->wo * cm, prow = (size_t)c->wo * p->out_c;
     int y0 = task * c->band, y1 = imin(y0 + c->band, c->ho);
-    job dj = {d, NULL, NULL, NULL, c->h, c->w, c->ho, c->wo, 1, c->wo, 1, 1};
+    job dj = {d, NULL, NULL, NULL, c->h, c->w, c->ho, c->wo, 1, c->wo, 1, 1, 0};
     long next = imax(0, y0 * d->sh - d->pt);
     int g0 = y0;
     for (int y = y0; y < y1; y++) {
@@ -538,14 +553,19 @@ static void qchain_task(void *arg, int task)
         const float *r[3] = {NULL, NULL, NULL};
         for (int ky = s.ky0; ky < s.ky1; ky++) {
             long iy = s.iy0 + ky;
-            if (!e) {
-                r[ky] = c->in + iy * c->w * cin;
+            if (!e && !fe) {
+                r[ky] = c->in + iy * c->w * cm;
                 continue;
             }
             for (; next <= iy; next++) {
-                dq_quantise(e->path, c->in + next * c->w * cin, (long)c->w * cin, e->in_inv_scale, e->in_zero,
-                            bytes);
-                dq_conv_span(e, bytes, c->w, NULL, DQ_OUT_FLOAT, ring + next % 3 * c->erow);
+                float *row = ring + next % 3 * c->erow;
+                if (fe) {
+                    expand_row(fe, c->in, c->ih, c->iw, next, row);
+                    continue;
+                }
+                dq_quantise(e->path, c->in + next * c->w * e->in_c, (long)c->w * e->in_c, e->in_inv_scale,
+                            e->in_zero, bytes);
+                dq_conv_span(e, bytes, c->w, NULL, DQ_OUT_FLOAT, row);
             }
             r[ky] = ring + iy % 3 * c->erow;
         }
@@ -562,19 +582,19 @@ static void qchain_task(void *arg, int task)
 
 /* Bands as run_chain's; a map too small to split over the threads runs in fewer bands (no three-apart fallback:
  * these layers are a quarter of the float ones' traffic). */
-static int run_qchain(const dq_conv *e, const dk_conv *d, const dq_conv *p, const float *in, int h, int w,
-                      const float *res, float *out, int threads)
+static int run_qchain(const dq_conv *e, const dk_conv *fe, const dk_conv *d, const dq_conv *p, const float *in,
+                      int ih, int iw, const float *res, float *out, int threads)
 {
-    qchain_job c = {e, p, d, in, res, out, h, w, dk_out_size(h, d->pt, d->pb, 3, d->sh),
-                    dk_out_size(w, d->pl, d->pr, 3, d->sw), 0, 0, 0, 0, 0, 0};
-    int bands = imax(1, chain_bands(e != NULL, d, h, c.ho, threads));
+    qchain_job c = {e, p, fe, d, in, res, out, ih, iw, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    dk_chain_sizes(fe, d, ih, iw, &c.h, &c.w, &c.ho, &c.wo);
+    int bands = imax(1, chain_bands(e || fe, d, c.h, c.ho, threads));
     chain_rows(c.ho, c.wo, bands, &c.band, &c.group);
     bands = (c.ho + c.band - 1) / c.band;
     const int cin = e ? e->in_c : d->in_c;
-    c.erow = e ? ((size_t)w * d->in_c + 15) / 16 * 16 : 0;
+    c.erow = e || fe ? ((size_t)c.w * d->in_c + 15) / 16 * 16 : 0;
     c.drows = ((size_t)c.group * c.wo * d->in_c + 15) / 16 * 16;
-    size_t bytes = (size_t)c.group * c.wo * d->in_c > (size_t)w * cin ? (size_t)c.group * c.wo * d->in_c
-                                                                        : (size_t)w * cin;
+    size_t bytes = (size_t)c.group * c.wo * d->in_c > (size_t)c.w * cin ? (size_t)c.group * c.wo * d->in_c
+                                                                          : (size_t)c.w * cin;
     c.scratch = 3 * c.erow + c.drows + (bytes + 3) / 4;
     dk_parallel(threads, bands, qchain_task, &c);
     return atomic_load(&c.failed) ? -1 : 0;

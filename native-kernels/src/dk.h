@@ -52,11 +52,18 @@ typedef struct {
     int (*chain)(const dk_conv *e, const dk_conv *d, const dk_conv *p, const float *in, int h, int w,
                  const float *res, float *out, int threads);
     /* dk_qchain_run, for a depthwise convolution of this ISA */
-    int (*qchain)(const struct dq_conv *e, const dk_conv *d, const struct dq_conv *p, const float *in, int h,
-                  int w, const float *res, float *out, int threads);
+    int (*qchain)(const struct dq_conv *e, const dk_conv *fe, const dk_conv *d, const struct dq_conv *p,
+                  const float *in, int h, int w, const float *res, float *out, int threads);
 } dk_impl;
 
 extern const dk_impl dk_impl_portable, dk_impl_avx2, dk_impl_avx512;
+
+/* 1x1, stride 1, unpadded, not depthwise: what runs as one long row of pixels. */
+static inline int dk_pointwise(const dk_conv *cv)
+{
+    return !cv->depthwise && cv->kh == 1 && cv->kw == 1 && cv->sh == 1 && cv->sw == 1
+           && (cv->pt | cv->pl | cv->pb | cv->pr) == 0;
+}
 
 /* Bit i set when ISA i can run on this CPU (and OS). */
 int dk_supported_isas(void);
@@ -86,13 +93,14 @@ double dk_peak_gflops(int isa, int threads);
 double dk_peak_int8_gops(int threads);
 
 /*
- * A fused inverted-residual block: e (1x1, stride 1, no padding, dense or grouped; NULL for none), then d
- * (depthwise 3x3, stride 1 or 2, padding 0 or 1 per side), then p (1x1 like e, residual added in its epilogue),
- * each with its own packing and epilogue, computed over bands of output rows so that e's and d's outputs exist
- * only as a few rows in a per-thread scratch buffer. The result equals, bit for bit, running the three one after
- * the other. in is h x w x (e ? e : d)->in_c, out and res ho x wo x p->out_c with d's output size; out must not
- * overlap in (it may be res). dk_chain_check first: 0 when the three chain, else what is wrong. Returns 0, or -1
- * when a thread's scratch could not be allocated (the output is then incomplete).
+ * A fused inverted-residual block: e (any convolution that is not depthwise, dense or grouped: MobileNetV2's 1x1
+ * expansion, or its first 3x3 stride-2 convolution before the first block; NULL for none), then d (depthwise 3x3,
+ * stride 1 or 2, padding 0 or 1 per side), then p (1x1, stride 1, unpadded, residual added in its epilogue), each
+ * with its own packing and epilogue, computed over bands of output rows so that e's and d's outputs exist only as
+ * a few rows in a per-thread scratch buffer. The result equals, bit for bit, running the three one after the
+ * other. in is h x w x (e ? e : d)->in_c, out and res ho x wo x p->out_c with dk_chain_sizes' output size; out
+ * must not overlap in (it may be res). dk_chain_check first: 0 when the three chain, else what is wrong. Returns
+ * 0, or -1 when a thread's scratch could not be allocated (the output is then incomplete).
  */
 const char *dk_chain_check(const dk_conv *e, const dk_conv *d, const dk_conv *p);
 int dk_chain_run(const dk_conv *e, const dk_conv *d, const dk_conv *p, const float *in, int h, int w,
@@ -101,12 +109,16 @@ int dk_chain_run(const dk_conv *e, const dk_conv *d, const dk_conv *p, const flo
 /*
  * The same block with INT8 pointwise convolutions (qconv.h) and the float depthwise d: the block's input rows are
  * quantised with e's input quantisation, e writes float, d's output is quantised with p's, p writes float with the
- * residual and its clamps. Float in and out like dk_chain_run; e's and p's outputs must be float-ready (any path).
- * dk_qchain_check first: 0 when the three chain, else what is wrong. Returns 0 or -1 as dk_chain_run.
+ * residual and its clamps. Or, instead of e, a float first stage fe as dk_chain_run's e (at most one of the two).
+ * Float in and out like dk_chain_run. dk_qchain_check first: 0 when they chain, else what is wrong. Returns 0 or -1
+ * as dk_chain_run.
  */
-const char *dk_qchain_check(const struct dq_conv *e, const dk_conv *d, const struct dq_conv *p);
-int dk_qchain_run(const struct dq_conv *e, const dk_conv *d, const struct dq_conv *p, const float *in, int h, int w,
-                  const float *res, float *out, int threads);
+const char *dk_qchain_check(const struct dq_conv *e, const dk_conv *fe, const dk_conv *d, const struct dq_conv *p);
+int dk_qchain_run(const struct dq_conv *e, const dk_conv *fe, const dk_conv *d, const struct dq_conv *p,
+                  const float *in, int h, int w, const float *res, float *out, int threads);
+/* A chain's depthwise input (e's output, or the chain's input when e is NULL) and output sizes for an input of
+ * ih x iw. */
+void dk_chain_sizes(const dk_conv *e, const dk_conv *d, int ih, int iw, int *h, int *w, int *ho, int *wo);
 
 /* Runs fn(job, t) for t in [0, tasks) on up to `threads` threads (the caller's included), handing tasks out one
  * at a time so a thread slowed by other load on the machine simply takes fewer. */

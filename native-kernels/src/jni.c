@@ -101,9 +101,10 @@ JNIEXPORT jint JNICALL Java_io_dafedge_kernels_NativeKernels_runChain(JNIEnv *en
     const dk_conv *e = (const dk_conv *)(intptr_t)expand, *d = (const dk_conv *)(intptr_t)depthwise,
                   *p = (const dk_conv *)(intptr_t)project;
     if (dk_chain_check(e, d, p)) return -3;
-    long ho = dk_out_size(h, d->pt, d->pb, d->kh, d->sh), wo = dk_out_size(w, d->pl, d->pr, d->kw, d->sw);
-    long out_len = ho * wo * p->out_c;
-    if (h < 1 || w < 1 || ho < 1 || wo < 1 || (*env)->GetArrayLength(env, in) != (long)h * w * (e ? e : d)->in_c
+    int dh, dw, ho, wo;
+    dk_chain_sizes(e, d, h, w, &dh, &dw, &ho, &wo);
+    long out_len = (long)ho * wo * p->out_c;
+    if (h < 1 || w < 1 || dh < 1 || dw < 1 || ho < 1 || wo < 1 || (*env)->GetArrayLength(env, in) != (long)h * w * (e ? e : d)->in_c
         || (*env)->GetArrayLength(env, out) != out_len || (res && (*env)->GetArrayLength(env, res) != out_len)) {
         return -1;
     }

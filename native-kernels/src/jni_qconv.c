@@ -80,23 +80,24 @@ JNIEXPORT jdouble JNICALL Java_io_dafedge_kernels_QuantConv1x1_nPeakGops(JNIEnv 
     return dk_peak_int8_gops(threads);
 }
 
-/* A fused block with INT8 pointwise convolutions (dk_qchain_run): expand 0 for none. Returns as runChain (jni.c):
- * 0, -1 when a length does not fit, -2 when an array could not be pinned, -3 when the three do not chain, -4 when
- * a thread's scratch could not be allocated. */
+/* A fused block with INT8 pointwise convolutions (dk_qchain_run): expand (INT8) or first (float) or neither, 0 for
+ * none. Returns as runChain (jni.c): 0, -1 when a length does not fit, -2 when an array could not be pinned, -3
+ * when they do not chain, -4 when a thread's scratch could not be allocated. */
 JNIEXPORT jint JNICALL Java_io_dafedge_kernels_NativeKernels_runQuantChain(JNIEnv *env, jclass cls, jlong expand,
-                                                                           jlong depthwise, jlong project,
-                                                                           jfloatArray in, jint h, jint w,
-                                                                           jfloatArray res, jfloatArray out,
-                                                                           jint threads)
+                                                                           jlong first, jlong depthwise,
+                                                                           jlong project, jfloatArray in, jint h,
+                                                                           jint w, jfloatArray res,
+                                                                           jfloatArray out, jint threads)
 {
     (void)cls;
     const dq_conv *e = (const dq_conv *)(intptr_t)expand, *p = (const dq_conv *)(intptr_t)project;
-    const dk_conv *d = (const dk_conv *)(intptr_t)depthwise;
-    if (dk_qchain_check(e, d, p)) return -3;
-    long ho = dk_out_size(h, d->pt, d->pb, d->kh, d->sh), wo = dk_out_size(w, d->pl, d->pr, d->kw, d->sw);
-    long out_len = ho * wo * p->out_c;
-    if (h < 1 || w < 1 || ho < 1 || wo < 1
-        || (*env)->GetArrayLength(env, in) != (long)h * w * (e ? e->in_c : d->in_c)
+    const dk_conv *fe = (const dk_conv *)(intptr_t)first, *d = (const dk_conv *)(intptr_t)depthwise;
+    if (dk_qchain_check(e, fe, d, p)) return -3;
+    int dh, dw, ho, wo;
+    dk_chain_sizes(fe, d, h, w, &dh, &dw, &ho, &wo);
+    long out_len = (long)ho * wo * p->out_c;
+    if (h < 1 || w < 1 || dh < 1 || dw < 1 || ho < 1 || wo < 1
+        || (*env)->GetArrayLength(env, in) != (long)h * w * (e ? e->in_c : fe ? fe->in_c : d->in_c)
         || (*env)->GetArrayLength(env, out) != out_len || (res && (*env)->GetArrayLength(env, res) != out_len)) {
         return -1;
     }
@@ -104,7 +105,7 @@ JNIEXPORT jint JNICALL Java_io_dafedge_kernels_NativeKernels_runQuantChain(JNIEn
     float *po = (*env)->GetPrimitiveArrayCritical(env, out, NULL);
     float *pi = (*env)->GetPrimitiveArrayCritical(env, in, NULL);
     float *pr = res ? (*env)->GetPrimitiveArrayCritical(env, res, NULL) : NULL;
-    if (po && pi && (pr || !res)) status = dk_qchain_run(e, d, p, pi, h, w, pr, po, threads) == 0 ? 0 : -4;
+    if (po && pi && (pr || !res)) status = dk_qchain_run(e, fe, d, p, pi, h, w, pr, po, threads) == 0 ? 0 : -4;
     if (pr) (*env)->ReleasePrimitiveArrayCritical(env, res, pr, JNI_ABORT);
     if (pi) (*env)->ReleasePrimitiveArrayCritical(env, in, pi, JNI_ABORT);
     if (po) (*env)->ReleasePrimitiveArrayCritical(env, out, po, 0);

@@ -138,25 +138,34 @@ static int check_chains(int count)
         if (rand() % 4 == 0) {
             for (int i = 6; i < 10; i++) ds[i] = rand() % 2;
         }
-        int ho = dk_out_size(h, ds[6], ds[8], 3, ds[4]), wo = dk_out_size(w, ds[7], ds[9], 3, ds[5]);
+        /* a third of the expansions are a general first stage, as MobileNetV2's first 3x3 stride-2 convolution */
+        int general = expand && rand() % 3 == 0;
+        if (general) {
+            es[2] = 1 + rand() % 3, es[3] = 1 + rand() % 3, es[4] = 1 + rand() % 2, es[5] = 1 + rand() % 2;
+            for (int i = 6; i < 10; i++) es[i] = rand() % 2;
+        }
+        int eh = general ? dk_out_size(h, es[6], es[8], es[2], es[4]) : h;
+        int ew = general ? dk_out_size(w, es[7], es[9], es[3], es[5]) : w;
+        if (eh < 1 || ew < 1) continue;
+        int ho = dk_out_size(eh, ds[6], ds[8], 3, ds[4]), wo = dk_out_size(ew, ds[7], ds[9], 3, ds[5]);
         if (ho < 1 || wo < 1) continue;
         int esparse = rand() % 2, psparse = rand() % 2;
-        float *ew = random_floats((size_t)cm * in_c), *dw = random_floats((size_t)cm * 9);
+        float *ewt = random_floats((size_t)cm * in_c * es[2] * es[3]), *dw = random_floats((size_t)cm * 9);
         float *pw = random_floats((size_t)out_c * cm);
-        if (esparse) prune(ew, cm, in_c, 1);
+        if (esparse) prune(ewt, cm, in_c, es[2] * es[3]);
         if (psparse) prune(pw, out_c, cm, 1);
         float *eb = rand() % 2 ? random_floats(cm) : NULL, *db = random_floats(cm), *pb = random_floats(out_c);
-        dk_conv *e = expand ? dk_conv_create(isa, es, ew, eb, esparse) : NULL;
+        dk_conv *e = expand ? dk_conv_create(isa, es, ewt, eb, esparse) : NULL;
         dk_conv *d = dk_conv_create(isa, ds, dw, db, 0), *p = dk_conv_create(isa, ps, pw, pb, psparse);
         if (e) random_clamps(e);
         random_clamps(d);
         random_clamps(p);
         size_t in_n = (size_t)h * w * in_c, out_n = (size_t)ho * wo * out_c;
         float *in = random_floats(in_n), *res = rand() % 2 ? random_floats(out_n) : NULL;
-        float *mid = malloc((size_t)h * w * cm * sizeof *mid), *dout = malloc((size_t)ho * wo * cm * sizeof *dout);
+        float *mid = malloc((size_t)eh * ew * cm * sizeof *mid), *dout = malloc((size_t)ho * wo * cm * sizeof *dout);
         float *want = malloc(out_n * sizeof *want), *got = malloc(out_n * sizeof *got);
         if (e) dk_conv_run(e, in, h, w, NULL, mid, 1);
-        dk_conv_run(d, e ? mid : in, h, w, NULL, dout, 1);
+        dk_conv_run(d, e ? mid : in, eh, ew, NULL, dout, 1);
         dk_conv_run(p, dout, ho, wo, res, want, 1);
         /* half the calls with a residual add it in place, into the output */
         int in_place = res && rand() % 2;
@@ -169,13 +178,14 @@ static int check_chains(int count)
             if (memcmp(&got[i], &want[i], sizeof(float)) != 0) wrong = "differs from the three run apart";
         }
         if (wrong && failures++ < 10) {
-            printf("chain isa %d: %s%d -> %d -> %d stride %d,%d pads %d,%d,%d,%d %dx%d, %d threads%s%s%s: %s\n",
-                   isa, e ? "" : "no expansion, ", in_c, cm, out_c, ds[4], ds[5], ds[6], ds[7], ds[8], ds[9], h, w,
+            printf("chain isa %d: %s%s%d -> %d -> %d stride %d,%d pads %d,%d,%d,%d %dx%d, %d threads%s%s%s: %s\n",
+                   isa, e ? "" : "no expansion, ", general ? "general first stage, " : "", in_c, cm, out_c, ds[4],
+                   ds[5], ds[6], ds[7], ds[8], ds[9], h, w,
                    threads, esparse ? ", sparse expansion" : "", psparse ? ", sparse projection" : "",
                    res ? ", residual" : "", wrong);
         }
         dk_conv_free(e), dk_conv_free(d), dk_conv_free(p);
-        free(ew), free(dw), free(pw), free(eb), free(db), free(pb);
+        free(ewt), free(dw), free(pw), free(eb), free(db), free(pb);
         free(in), free(res), free(mid), free(dout), free(want), free(got);
         runs++;
     }

@@ -36,7 +36,9 @@ static int check_qchains(int count, int paths)
     while (runs < count) {
         int isa = rand() % DK_ISAS, path = rand() % DQ_PATHS;
         if (!(isas & (1 << isa)) || !(paths & (1 << path))) continue;
-        int expand = rand() % 4 != 0, in_c = 1 + rand() % 40, cm = 2 + rand() % 70, out_c = 1 + rand() % 40;
+        /* 0: none, 1: an INT8 expansion, 2: a float first stage (3x3 stride 1 or 2, as MobileNetV2's first) */
+        int kind = rand() % 4 == 0 ? 0 : rand() % 3 == 0 ? 2 : 1;
+        int expand = kind != 0, in_c = 1 + rand() % 40, cm = 2 + rand() % 70, out_c = 1 + rand() % 40;
         if (!expand) cm = in_c;
         if (cm == 1) continue; /* a 1 -> 1 depthwise is a plain convolution to dk_conv */
         int h = 1 + rand() % 40, w = 1 + rand() % 20, threads = 1 + rand() % 5;
@@ -44,17 +46,23 @@ static int check_qchains(int count, int paths)
         if (rand() % 4 == 0) {
             for (int i = 6; i < 10; i++) ds[i] = rand() % 2;
         }
-        int ho = dk_out_size(h, ds[6], ds[8], 3, ds[4]), wo = dk_out_size(w, ds[7], ds[9], 3, ds[5]);
-        if (ho < 1 || wo < 1) continue;
+        int fs[12] = {in_c, cm, 3, 3, 1 + rand() % 2, 1 + rand() % 2, 1, 1, rand() % 2, rand() % 2, 1, DK_RELU6};
+        int eh = kind == 2 ? dk_out_size(h, fs[6], fs[8], 3, fs[4]) : h;
+        int ew = kind == 2 ? dk_out_size(w, fs[7], fs[9], 3, fs[5]) : w;
+        int ho = dk_out_size(eh, ds[6], ds[8], 3, ds[4]), wo = dk_out_size(ew, ds[7], ds[9], 3, ds[5]);
+        if (eh < 1 || ew < 1 || ho < 1 || wo < 1) continue;
         float in_scale = (float)(rand() % 100 + 1) * 1e-3f, mid_scale = 6.0f / 255;
         int in_zero = rand() % 256, residual = rand() % 2;
         float *dw = malloc((size_t)cm * 9 * sizeof(float)), *db = malloc((size_t)cm * sizeof(float));
         for (int i = 0; i < cm * 9; i++) dw[i] = (float)(rand() % 2001 - 1000) / 500.0f;
         for (int i = 0; i < cm; i++) db[i] = (float)(rand() % 2001 - 1000) / 500.0f;
-        dq_conv *e = expand ? random_qconv(path, in_c, cm, in_scale, in_zero, 0) : NULL;
+        dq_conv *e = kind == 1 ? random_qconv(path, in_c, cm, in_scale, in_zero, 0) : NULL;
+        float *fw = malloc((size_t)cm * in_c * 9 * sizeof(float));
+        for (int i = 0; i < cm * in_c * 9; i++) fw[i] = (float)(rand() % 2001 - 1000) / 2000.0f;
+        dk_conv *fe = kind == 2 ? dk_conv_create(isa, fs, fw, db, rand() % 2) : NULL;
         dk_conv *d = dk_conv_create(isa, ds, dw, db, 0);
         dq_conv *p = random_qconv(path, cm, out_c, mid_scale, 0, residual);
-        size_t in_n = (size_t)h * w * in_c, mid_n = (size_t)h * w * cm, d_n = (size_t)ho * wo * cm;
+        size_t in_n = (size_t)h * w * in_c, mid_n = (size_t)eh * ew * cm, d_n = (size_t)ho * wo * cm;
         size_t out_n = (size_t)ho * wo * out_c;
         float *in = malloc(in_n * sizeof(float)), *res = residual ? malloc(out_n * sizeof(float)) : NULL;
         for (size_t i = 0; i < in_n; i++) in[i] = (float)(rand() % 2001 - 1000) * in_scale * 0.2f;
@@ -66,20 +74,22 @@ static int check_qchains(int count, int paths)
             dq_quantise(path, in, (long)in_n, e->in_inv_scale, e->in_zero, qin);
             dq_conv_run(e, qin, (long)h * w, NULL, DQ_OUT_FLOAT, mid, 1);
         }
-        dk_conv_run(d, e ? mid : in, h, w, NULL, dout, 1);
+        if (fe) dk_conv_run(fe, in, h, w, NULL, mid, 1);
+        dk_conv_run(d, e || fe ? mid : in, eh, ew, NULL, dout, 1);
         dq_quantise(path, dout, (long)d_n, p->in_inv_scale, p->in_zero, qd);
         dq_conv_run(p, qd, (long)ho * wo, res, DQ_OUT_FLOAT, want, 1);
-        const char *wrong = dk_qchain_check(e, d, p);
-        if (!wrong && dk_qchain_run(e, d, p, in, h, w, res, got, threads) != 0) wrong = "failed";
+        const char *wrong = dk_qchain_check(e, fe, d, p);
+        if (!wrong && dk_qchain_run(e, fe, d, p, in, h, w, res, got, threads) != 0) wrong = "failed";
         for (size_t i = 0; i < out_n && !wrong; i++) {
             if (memcmp(&got[i], &want[i], sizeof(float)) != 0) wrong = "differs from the stages run apart";
         }
         if (wrong && failures++ < 10) {
             printf("qchain isa %d path %d: %s%d -> %d -> %d stride %d,%d pads %d,%d,%d,%d %dx%d, %d threads%s: %s\n",
-                   isa, path, e ? "" : "no expansion, ", in_c, cm, out_c, ds[4], ds[5], ds[6], ds[7], ds[8], ds[9],
-                   h, w, threads, res ? ", residual" : "", wrong);
+                   isa, path, kind == 0 ? "no expansion, " : kind == 2 ? "float first stage, " : "", in_c, cm,
+                   out_c, ds[4], ds[5], ds[6], ds[7], ds[8], ds[9], h, w, threads, res ? ", residual" : "", wrong);
         }
-        dq_conv_free(e), dk_conv_free(d), dq_conv_free(p);
+        dq_conv_free(e), dk_conv_free(fe), dk_conv_free(d), dq_conv_free(p);
+        free(fw);
         free(dw), free(db), free(in), free(res), free(qin), free(qd), free(mid), free(dout), free(want), free(got);
         runs++;
     }

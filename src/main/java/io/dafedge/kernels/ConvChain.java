@@ -11,8 +11,9 @@ import java.util.List;
  * and back. Each convolution keeps its own packed weights (dense or sparse) and its own epilogue; the residual, if
  * any, goes to the projection's. The result is the same, to the bit, as running the three one after the other.
  * <p>
- * The chain must be: {@code expand} 1x1, stride 1, no padding, not depthwise, or null for none (MobileNetV2's first
- * block); {@code depthwise} depthwise 3x3, stride 1 or 2, padding 0 or 1 per side; {@code project} 1x1, stride 1, no
+ * The chain must be: {@code expand} any convolution that is not depthwise (MobileNetV2's 1x1 expansions, or its
+ * first 3x3 stride-2 convolution ahead of the first block, whose 128 x 128 x 32 output then never goes to memory
+ * either), or null for none; {@code depthwise} depthwise 3x3, stride 1 or 2, padding 0 or 1 per side; {@code project} 1x1, stride 1, no
  * padding, not depthwise; channels chaining, all three on the same ISA. {@link #of} checks it.
  * <p>
  * <b>Ownership</b>: the chain borrows the three convolutions, it does not own them. {@link #close()} does not close
@@ -50,9 +51,8 @@ public final class ConvChain implements HwcOperator, AutoCloseable {
             throw new IllegalArgumentException("the depthwise and the projection must not be null");
         }
         Conv2d.checkThreads(threads);
-        if (expand != null && !isPointwise(expand.shape())) {
-            throw new IllegalArgumentException("the expansion must be 1x1, stride 1, unpadded and not depthwise: "
-                    + expand.shape());
+        if (expand != null && expand.shape().isDepthwise()) {
+            throw new IllegalArgumentException("the first stage must not be depthwise: " + expand.shape());
         }
         ConvShape d = depthwise.shape();
         checkDepthwise(d);
@@ -136,17 +136,27 @@ public final class ConvChain implements HwcOperator, AutoCloseable {
         return project.shape().outChannels();
     }
 
+    /** The depthwise's input height: the first stage's output (the chain's input when there is none). */
+    int middleHeight(int height) {
+        return expand == null ? height : expand.shape().outHeight(height);
+    }
+
+    int middleWidth(int width) {
+        return expand == null ? width : expand.shape().outWidth(width);
+    }
+
     public int outHeight(int height) {
-        return depthwise.shape().outHeight(height);
+        return depthwise.shape().outHeight(middleHeight(height));
     }
 
     public int outWidth(int width) {
-        return depthwise.shape().outWidth(width);
+        return depthwise.shape().outWidth(middleWidth(width));
     }
 
     /** Multiply-accumulates of the three as dense convolutions, for an input of {@code height x width}. */
     public long macs(int height, int width) {
-        long m = depthwise.shape().macs(height, width) + project.shape().macs(outHeight(height), outWidth(width));
+        long m = depthwise.shape().macs(middleHeight(height), middleWidth(width))
+                + project.shape().macs(outHeight(height), outWidth(width));
         return m + (expand == null ? 0 : expand.shape().macs(height, width));
     }
 
@@ -155,7 +165,8 @@ public final class ConvChain implements HwcOperator, AutoCloseable {
      * fused run recomputes are not counted.
      */
     public long executedMacs(int height, int width) {
-        long m = depthwise.executedMacs(height, width) + project.executedMacs(outHeight(height), outWidth(width));
+        long m = depthwise.executedMacs(middleHeight(height), middleWidth(width))
+                + project.executedMacs(outHeight(height), outWidth(width));
         return m + (expand == null ? 0 : expand.executedMacs(height, width));
     }
 

@@ -108,9 +108,9 @@ final class NativeKernels {
 
     /**
      * A fused block with INT8 pointwise convolutions ({@link QuantChain}): {@code expand} and {@code project} from
-     * {@link QuantConv1x1} ({@code expand} 0 for none), {@code depthwise} from {@link #create}; returns as
-     * {@link #runChain}.
+     * {@link QuantConv1x1}, {@code first} (a float first stage) and {@code depthwise} from {@link #create}
+     * ({@code expand} or {@code first} or both 0); returns as {@link #runChain}.
      */
-    static native int runQuantChain(long expand, long depthwise, long project, float[] input, int height, int width,
-                                    float[] residual, float[] output, int threads);
+    static native int runQuantChain(long expand, long first, long depthwise, long project, float[] input, int height,
+                                    int width, float[] residual, float[] output, int threads);
 }

@@ -13,20 +13,23 @@ import java.util.List;
  * features read, the residuals), and the rounding happens only where an INT8 convolution reads.
  * <p>
  * The result equals, bit for bit, {@link QuantConv1x1.Quantisation#quantise}, the expansion's float output, the
- * depthwise and the projection run one after the other (the test checks it).
+ * depthwise and the projection run one after the other (the test checks it). Instead of the INT8 expansion the
+ * chain may start with a float convolution ({@link #withFloatFirst}: MobileNetV2's first 3x3 stride-2 one).
  * <p>
  * Borrows its convolutions as {@link ConvChain} does: {@link #close()} does not close them, a closed one makes
  * {@code run} throw. Thread-safe.
  */
 public final class QuantChain implements HwcOperator, AutoCloseable {
     private final QuantConv1x1 expand;
+    private final Conv2d first;
     private final Conv2d depthwise;
     private final QuantConv1x1 project;
     private final int threads;
     private volatile boolean closed;
 
-    private QuantChain(QuantConv1x1 expand, Conv2d depthwise, QuantConv1x1 project, int threads) {
+    private QuantChain(QuantConv1x1 expand, Conv2d first, Conv2d depthwise, QuantConv1x1 project, int threads) {
         this.expand = expand;
+        this.first = first;
         this.depthwise = depthwise;
         this.project = project;
         this.threads = threads;
@@ -38,6 +41,22 @@ public final class QuantChain implements HwcOperator, AutoCloseable {
      * @throws IllegalArgumentException naming what does not chain
      */
     public static QuantChain of(QuantConv1x1 expand, Conv2d depthwise, QuantConv1x1 project, int threads) {
+        return of(expand, null, depthwise, project, threads);
+    }
+
+    /**
+     * With a float first stage instead of an INT8 expansion: any convolution that is not depthwise (MobileNetV2's
+     * first 3x3 stride-2 convolution), on the depthwise's ISA, whose rows go to the depthwise in float.
+     */
+    public static QuantChain withFloatFirst(Conv2d first, Conv2d depthwise, QuantConv1x1 project, int threads) {
+        if (first == null) {
+            throw new IllegalArgumentException("the first stage must not be null");
+        }
+        return of(null, first, depthwise, project, threads);
+    }
+
+    private static QuantChain of(QuantConv1x1 expand, Conv2d first, Conv2d depthwise, QuantConv1x1 project,
+                                 int threads) {
         if (depthwise == null || project == null) {
             throw new IllegalArgumentException("the depthwise and the projection must not be null");
         }
@@ -48,16 +67,26 @@ public final class QuantChain implements HwcOperator, AutoCloseable {
             throw new IllegalArgumentException("the expansion's " + expand.outChannels() + " output channels "
                     + "do not match the depthwise's " + d.inChannels());
         }
+        if (first != null && (first.shape().isDepthwise() || first.shape().outChannels() != d.inChannels()
+                || first.isa() != depthwise.isa())) {
+            throw new IllegalArgumentException("the first stage must not be depthwise, must give the depthwise's "
+                    + d.inChannels() + " channels and use its ISA: " + first);
+        }
         if (project.inChannels() != d.outChannels()) {
             throw new IllegalArgumentException("the projection's " + project.inChannels() + " input channels "
                     + "do not match the depthwise's " + d.outChannels());
         }
-        return new QuantChain(expand, depthwise, project, threads);
+        return new QuantChain(expand, first, depthwise, project, threads);
     }
 
-    /** The expansion, or null when the chain has none. */
+    /** The INT8 expansion, or null when the chain has none. */
     public QuantConv1x1 expand() {
         return expand;
+    }
+
+    /** The float first stage, or null when the chain has none. */
+    public Conv2d first() {
+        return first;
     }
 
     public Conv2d depthwise() {
@@ -72,28 +101,39 @@ public final class QuantChain implements HwcOperator, AutoCloseable {
         return threads;
     }
 
-    /** Input channels: the expansion's, or the depthwise's when there is none. */
+    /** Input channels: the first stage's, or the depthwise's when there is none. */
     public int inChannels() {
-        return expand == null ? depthwise.shape().inChannels() : expand.inChannels();
+        return expand != null ? expand.inChannels() : first != null ? first.shape().inChannels()
+                : depthwise.shape().inChannels();
+    }
+
+    private int middleHeight(int height) {
+        return first == null ? height : first.shape().outHeight(height);
+    }
+
+    private int middleWidth(int width) {
+        return first == null ? width : first.shape().outWidth(width);
     }
 
     public int outHeight(int height) {
-        return depthwise.shape().outHeight(height);
+        return depthwise.shape().outHeight(middleHeight(height));
     }
 
     public int outWidth(int width) {
-        return depthwise.shape().outWidth(width);
+        return depthwise.shape().outWidth(middleWidth(width));
     }
 
     /** Multiply-accumulates of the three, for an input of {@code height x width}. */
     public long macs(int height, int width) {
-        long m = depthwise.shape().macs(height, width) + project.macs(outHeight(height), outWidth(width));
-        return m + (expand == null ? 0 : expand.macs(height, width));
+        long m = depthwise.shape().macs(middleHeight(height), middleWidth(width))
+                + project.macs(outHeight(height), outWidth(width));
+        return m + (expand != null ? expand.macs(height, width)
+                : first != null ? first.shape().macs(height, width) : 0);
     }
 
     @Override
     public int outputLength(int height, int width) {
-        return depthwise.shape().outHeight(height) * depthwise.shape().outWidth(width) * project.outChannels();
+        return outHeight(height) * outWidth(width) * project.outChannels();
     }
 
     @Override
@@ -115,11 +155,16 @@ public final class QuantChain implements HwcOperator, AutoCloseable {
                 e = expand.acquire();
                 releases.add(expand::release);
             }
+            long f = 0;
+            if (first != null) {
+                f = first.acquire();
+                releases.add(first::release);
+            }
             long d = depthwise.acquire();
             releases.add(depthwise::release);
             long p = project.acquire();
             releases.add(project::release);
-            int status = NativeKernels.runQuantChain(e, d, p, input, height, width, residual, output, threads);
+            int status = NativeKernels.runQuantChain(e, f, d, p, input, height, width, residual, output, threads);
             if (status == -4) {
                 throw new OutOfMemoryError("no native memory for the fused block's scratch buffer");
             }
@@ -139,7 +184,8 @@ public final class QuantChain implements HwcOperator, AutoCloseable {
 
     @Override
     public String toString() {
-        return "QuantChain[" + (expand == null ? "" : expand + " -> ") + depthwise + " -> " + project + "], "
+        Object head = expand != null ? expand : first;
+        return "QuantChain[" + (head == null ? "" : head + " -> ") + depthwise + " -> " + project + "], "
                 + threads + " threads";
     }
 }

@@ -174,10 +174,11 @@ class ConvChainTest {
             assertRefused("depthwise and the projection", () -> ConvChain.of(e, null, p));
             assertRefused("depthwise and the projection", () -> ConvChain.of(e, d, null));
             assertRefused("threads", () -> ConvChain.of(e, d, p, 0));
-            assertRefused("expansion must be 1x1", () -> ConvChain.of(
-                    make(made, ConvShape.of(8, 16, 3).withPadding(1), isa), d, p));
-            assertRefused("expansion must be 1x1", () -> ConvChain.of(
-                    make(made, ConvShape.of(8, 16, 1).withStride(2), isa), d, p));
+            assertRefused("first stage must not be depthwise", () -> ConvChain.of(
+                    make(made, ConvShape.depthwise(16, 3).withPadding(1), isa), d, p));
+            // any other first stage chains: MobileNetV2's first convolution ahead of its first block
+            assertEquals(3, ConvChain.of(make(made, ConvShape.of(8, 16, 3).withStride(2).withPadding(1), isa), d, p)
+                    .convs().size());
             assertRefused("depthwise 3x3", () -> ConvChain.of(e,
                     make(made, ConvShape.depthwise(16, 5).withPadding(2), isa), p));
             assertRefused("depthwise 3x3", () -> ConvChain.of(e,

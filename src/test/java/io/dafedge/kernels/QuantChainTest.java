@@ -1,6 +1,7 @@
 package io.dafedge.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -177,6 +178,38 @@ class QuantChainTest {
 
     static Stream<Block> blocks() {
         return BLOCKS.stream().filter(b -> b.height() * b.width() > 4);
+    }
+
+    /** A float first stage (MobileNetV2's first 3x3 stride-2 convolution) ahead of the INT8 projection. */
+    @Test
+    void aFloatFirstStageEqualsItsStagesRunApart() {
+        for (int[] size : new int[][] {{64, 64}, {17, 13}}) {
+            for (int threads : new int[] {1, 3}) {
+                Block b = new Block(3, 32, 16, size[0], size[1], 1, 1, false, false);
+                SplittableRandom random = new SplittableRandom(size[1] * 10L + threads);
+                Weights w = new Weights(b, random);
+                ConvShape fs = ConvShape.of(3, 32, 3).withStride(2).withPadding(1);
+                float[] fw = gaussian(random, fs.weightCount(), 0.3);
+                float[] fb = Conv2dTest.uniform(random, 32, 0.5);
+                float[] x = Conv2dTest.uniform(random, size[0] * size[1] * 3, 2);
+                Isa isa = Isa.selected();
+                try (Conv2d first = Conv2d.create(fs, fw, fb, isa, threads, Packing.DENSE, w.relu6);
+                     Conv2d d = w.depthwise(isa, threads); QuantConv1x1 p = w.project(Path.selected(), threads)) {
+                    QuantChain chain = QuantChain.withFloatFirst(first, d, p, threads);
+                    int fh = fs.outHeight(size[0]);
+                    int fwid = fs.outWidth(size[1]);
+                    float[] dOut = d.run(first.run(x, size[0], size[1]), fh, fwid);
+                    byte[] dq = new byte[dOut.length];
+                    p.input().quantise(dOut, dq);
+                    float[] expected = new float[chain.outputLength(size[0], size[1])];
+                    p.run(dq, chain.outHeight(size[0]), chain.outWidth(size[1]), null, expected);
+                    assertArrayEquals(expected, chain.run(x, size[0], size[1]), size[0] + "x" + size[1] + ", "
+                            + threads + " threads");
+                    assertEquals(fs.macs(size[0], size[1]) + w.depthwiseShape().macs(fh, fwid)
+                            + p.macs(chain.outHeight(size[0]), chain.outWidth(size[1])), chain.macs(size[0], size[1]));
+                }
+            }
+        }
     }
 
     @Test

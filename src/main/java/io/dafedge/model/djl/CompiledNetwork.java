@@ -88,8 +88,11 @@ public final class CompiledNetwork implements AutoCloseable {
                     : conv == null ? 0 : conv.executedMacs(height, width);
         }
 
-        /** The step's float convolutions in the order they run: none, one, or a chain's two or three. */
+        /** The step's float convolutions in the order they run: none, one, or a chain's (INT8 ones not). */
         public List<Conv2d> convs() {
+            if (quantChain != null) {
+                return quantChain.first() == null ? List.of(conv) : List.of(quantChain.first(), conv);
+            }
             return chain != null ? chain.convs() : conv == null ? List.of() : List.of(conv);
         }
 
@@ -310,13 +313,14 @@ public final class CompiledNetwork implements AutoCloseable {
 
     /**
      * Groups MobileNetV2's blocks: consecutive steps expand (optional) -> depthwise -> project where each one's output
-     * (after its fused clamps) has the next as its only reader, so the chain's intermediates need no array. The rest
-     * stay single steps.
+     * (after its fused clamps) has the next as its only reader, so the chain's intermediates need no array. The
+     * first stage may be any convolution that is not depthwise, so MobileNetV2's first convolution joins the first
+     * block. The rest stay single steps.
      */
     private static List<List<Fused>> blocks(List<Fused> fused, Map<String, Integer> reads) {
         List<List<Fused>> groups = new ArrayList<>();
         for (int i = 0; i < fused.size(); ) {
-            if (i + 2 < fused.size() && pointwise(fused.get(i)) && depthwise(fused.get(i + 1))
+            if (i + 2 < fused.size() && firstStage(fused.get(i)) && depthwise(fused.get(i + 1))
                     && pointwise(fused.get(i + 2)) && feeds(fused.get(i), fused.get(i + 1), reads)
                     && feeds(fused.get(i + 1), fused.get(i + 2), reads)) {
                 groups.add(List.of(fused.get(i), fused.get(i + 1), fused.get(i + 2)));
@@ -338,7 +342,13 @@ public final class CompiledNetwork implements AutoCloseable {
         return a.residual() == null && b.input().equals(a.output()) && reads.get(a.output()) == 1;
     }
 
-    /** 1x1, stride 1, unpadded, not depthwise: a chain's expansion or projection ({@link ConvChain}). */
+    /** A convolution that is not depthwise: a chain's first stage ({@link ConvChain}). */
+    private static boolean firstStage(Fused f) {
+        ConvShape s = f.shape();
+        return s != null && !(s.groups() == s.inChannels() && s.outChannels() == s.inChannels());
+    }
+
+    /** 1x1, stride 1, unpadded, not depthwise: a chain's projection, or an expansion INT8 can take. */
     private static boolean pointwise(Fused f) {
         ConvShape s = f.shape();
         return s != null && s.kernelHeight() == 1 && s.kernelWidth() == 1 && s.strideHeight() == 1
@@ -425,27 +435,35 @@ public final class CompiledNetwork implements AutoCloseable {
      */
     private static Step chain(List<Fused> g, ConvFactory factory, Int8 int8, Value x, Value r, Value out) {
         String name = String.join("+", g.stream().map(Fused::name).toList());
-        Fused expandLayer = g.size() == 3 ? g.get(0) : null;
+        Fused head = g.size() == 3 ? g.get(0) : null;
+        // a first stage that is not 1x1 (MobileNetV2's first convolution) stays float inside an INT8 chain
+        Fused expandLayer = head != null && pointwise(head) && dense(head) ? head : null;
+        Fused firstLayer = head != null && expandLayer == null ? head : null;
         Fused depthwiseLayer = g.get(g.size() - 2);
         Fused projectLayer = g.get(g.size() - 1);
-        Quantisation expandIn = int8 == null || expandLayer == null ? null : int8.of(int8.ranges().get(g.get(0).input()));
+        Quantisation expandIn = int8 == null || expandLayer == null ? null
+                : int8.of(int8.ranges().get(expandLayer.input()));
         Quantisation projectIn = int8 == null ? null : int8.of(depthwiseLayer.first());
         if (projectIn != null && (expandLayer == null || expandIn != null) && dense(projectLayer)
-                && (expandLayer == null || dense(expandLayer))) {
-            QuantConv1x1 expand = null;
-            Conv2d depthwise = null;
+                && (head == null || expandLayer != null || !pointwise(head))) {
+            List<AutoCloseable> made = new ArrayList<>();
             try {
-                expand = expandLayer == null ? null : quantised(expandLayer, expandIn, int8.path());
-                depthwise = conv(depthwiseLayer, factory);
+                QuantConv1x1 expand = expandLayer == null ? null : quantised(expandLayer, expandIn, int8.path());
+                made.add(expand);
+                Conv2d first = firstLayer == null ? null : conv(firstLayer, factory);
+                made.add(first);
+                Conv2d depthwise = conv(depthwiseLayer, factory);
+                made.add(depthwise);
                 QuantConv1x1 project = quantised(projectLayer, projectIn, int8.path());
+                made.add(project);
+                int threads = depthwise.threads();
+                QuantChain chain = first == null ? QuantChain.of(expand, depthwise, project, threads)
+                        : QuantChain.withFloatFirst(first, depthwise, project, threads);
                 return new Step(name, depthwise, x.height, x.width, x.channels, x.slot, r == null ? -1 : r.slot,
-                        out.slot, null, null, QuantChain.of(expand, depthwise, project, depthwise.threads()));
+                        out.slot, null, null, chain);
             } catch (RuntimeException e) {
-                if (expand != null) {
-                    expand.close();
-                }
-                if (depthwise != null) {
-                    depthwise.close();
+                for (AutoCloseable c : made) {
+                    closeQuietly(c);
                 }
                 throw e;
             }
@@ -464,6 +482,16 @@ public final class CompiledNetwork implements AutoCloseable {
         } catch (RuntimeException e) {
             convs.forEach(Conv2d::close);
             throw e;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            if (c != null) {
+                c.close();
+            }
+        } catch (Exception e) {
+            // closing native memory after a failed compile: nothing more to do
         }
     }
 

@@ -105,6 +105,8 @@ class CompiledNetworkTest {
             long chains = exact.steps().stream().filter(s -> s.chain() != null).count();
             assertEquals(chains, int8.steps().stream().filter(CompiledNetwork.Step::int8).count(),
                     "every fused block in INT8");
+            assertEquals(3, int8.steps().stream().filter(CompiledNetwork.Step::int8).findFirst().orElseThrow()
+                    .quantChain().first().shape().kernelHeight(), "the first convolution, float, leads the first");
             assertEquals(exact.steps().stream().mapToLong(CompiledNetwork.Step::macs).sum(),
                     int8.steps().stream().mapToLong(CompiledNetwork.Step::macs).sum(), "the same MACs");
             float[][] f = exact.run(hwc, null);
@@ -187,13 +189,15 @@ class CompiledNetworkTest {
     }
 
     /**
-     * MobileNetV2's blocks became chains (the first without an expansion), MACs and executed MACs are the same sums,
-     * and every output is the same to the bit.
+     * MobileNetV2's blocks became chains (the first with the network's first 3x3 stride-2 convolution as its first
+     * stage), MACs and executed MACs are the same sums, and every output is the same to the bit.
      */
     private static void assertChainsAndSameBits(CompiledNetwork fused, CompiledNetwork apart, float[] hwc) {
         List<CompiledNetwork.Step> chains = fused.steps().stream().filter(s -> s.chain() != null).toList();
         assertTrue(chains.size() >= 5, chains.size() + " fused blocks");
-        assertTrue(chains.stream().anyMatch(s -> s.chain().expand() == null), "the first block has no expansion");
+        assertEquals(3, chains.get(0).chain().expand().shape().kernelHeight(),
+                "the first convolution leads the first block");
+        assertEquals(2, chains.get(0).chain().expand().shape().strideHeight());
         assertTrue(chains.stream().allMatch(s -> s.name().contains("+") && s.conv() == s.chain().project()));
         assertTrue(apart.steps().stream().noneMatch(s -> s.chain() != null));
         assertEquals(apart.steps().stream().mapToInt(s -> s.convs().size()).sum(),
