@@ -1,5 +1,7 @@
 /* `make bench-chain`: MobileNetV2's blocks (at a 256x256 input) as three convolutions run one after the other and
  * as one fused block (dk_chain_run), taking turns call by call, on 1 and 2 threads, AVX-512 when the CPU has it.
+ * The first line is the network's first 3x3 stride-2 convolution with the first block: "apart" is then that
+ * convolution alone followed by the block fused without it (how it ran before it could join), fused is all three.
  * Prints median times in ms (and the best, for a loaded machine) and apart / fused. Argument: calls per figure. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,34 +36,42 @@ int main(int argc, char **argv)
     if (reps < 1 || reps > 1001) reps = 41;
     if (isas & (1 << DK_AVX2)) isa = DK_AVX2;
     if (isas & (1 << DK_AVX512)) isa = DK_AVX512;
-    /* input channels (0: no expansion), expanded, output, input side, depthwise stride, residual */
-    static const int blocks[][6] = {{0, 32, 16, 128, 1, 0},    {16, 96, 24, 128, 2, 0},  {24, 144, 24, 64, 1, 1},
+    /* input channels (0: no expansion), expanded, output, input side, depthwise stride, residual, first-stage
+     * kernel and stride (1: a 1x1 expansion) */
+    static const int blocks[][8] = {{3, 32, 16, 256, 1, 0, 3, 2}, {0, 32, 16, 128, 1, 0},    {16, 96, 24, 128, 2, 0},  {24, 144, 24, 64, 1, 1},
                                     {24, 144, 32, 64, 2, 0},   {32, 192, 32, 32, 1, 1},  {32, 192, 64, 32, 2, 0},
                                     {64, 384, 64, 16, 1, 1},   {96, 576, 96, 16, 1, 1},  {160, 960, 160, 8, 1, 1}};
     double *apart = malloc(reps * sizeof *apart), *fused = malloc(reps * sizeof *fused);
     printf("isa %d, %d calls each; ms: median (best)\n", isa, reps);
     for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++) {
         int cin = blocks[b][0], cm = blocks[b][1], cout = blocks[b][2], h = blocks[b][3], w = h, s = blocks[b][4];
-        int ho = dk_out_size(h, 1, 1, 3, s), wo = dk_out_size(w, 1, 1, 3, s), in_c = cin ? cin : cm;
-        int es[12] = {cin, cm, 1, 1, 1, 1, 0, 0, 0, 0, 1, DK_RELU6};
+        int k = blocks[b][6] ? blocks[b][6] : 1, ks = blocks[b][7] ? blocks[b][7] : 1, pad = k / 2;
+        int eh = dk_out_size(h, pad, pad, k, ks), ew_ = dk_out_size(w, pad, pad, k, ks);
+        int ho = dk_out_size(eh, 1, 1, 3, s), wo = dk_out_size(ew_, 1, 1, 3, s), in_c = cin ? cin : cm;
+        int es[12] = {cin, cm, k, k, ks, ks, pad, pad, pad, pad, 1, DK_RELU6};
         int ds[12] = {cm, cm, 3, 3, s, s, 1, 1, 1, 1, cm, DK_RELU6};
         int ps[12] = {cm, cout, 1, 1, 1, 1, 0, 0, 0, 0, 1, DK_NONE};
-        float *ew = cin ? random_floats((size_t)cin * cm) : NULL, *dw = random_floats((size_t)cm * 9);
+        float *ew = cin ? random_floats((size_t)cin * cm * k * k) : NULL, *dw = random_floats((size_t)cm * 9);
         float *pw = random_floats((size_t)cm * cout), *eb = random_floats(cm), *db = random_floats(cm);
         float *pb = random_floats(cout);
         dk_conv *e = cin ? dk_conv_create(isa, es, ew, eb, 0) : NULL, *d = dk_conv_create(isa, ds, dw, db, 0);
         dk_conv *p = dk_conv_create(isa, ps, pw, pb, 0);
         float *in = random_floats((size_t)h * w * in_c);
         float *res = blocks[b][5] ? random_floats((size_t)ho * wo * cout) : NULL;
-        float *mid = malloc((size_t)h * w * cm * sizeof(float)), *dout = malloc((size_t)ho * wo * cm * sizeof(float));
+        float *mid = malloc((size_t)eh * ew_ * cm * sizeof(float));
+        float *dout = malloc((size_t)ho * wo * cm * sizeof(float));
         float *out = malloc((size_t)ho * wo * cout * sizeof(float));
         float *out2 = malloc((size_t)ho * wo * cout * sizeof(float));
         for (int threads = 1; threads <= 2; threads++) {
             for (int r = 0; r < reps; r++) {
                 double t0 = now_ms();
                 if (e) dk_conv_run(e, in, h, w, NULL, mid, threads);
-                dk_conv_run(d, e ? mid : in, h, w, NULL, dout, threads);
-                dk_conv_run(p, dout, ho, wo, res, out, threads);
+                if (k > 1) {
+                    dk_chain_run(NULL, d, p, mid, eh, ew_, res, out, threads);
+                } else {
+                    dk_conv_run(d, e ? mid : in, h, w, NULL, dout, threads);
+                    dk_conv_run(p, dout, ho, wo, res, out, threads);
+                }
                 double t1 = now_ms();
                 dk_chain_run(e, d, p, in, h, w, res, out2, threads);
                 fused[r] = now_ms() - t1;
