@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "dk.h"
+#include "jni_pin.h"
 
 JNIEXPORT jint JNICALL Java_io_dafedge_kernels_NativeKernels_supportedIsas(JNIEnv *env, jclass cls)
 {
@@ -68,16 +69,12 @@ JNIEXPORT jint JNICALL Java_io_dafedge_kernels_NativeKernels_run(JNIEnv *env, jc
         return -1;
     }
     jint status = -2;
-    float *po = (*env)->GetPrimitiveArrayCritical(env, out, NULL);
-    float *pi = (*env)->GetPrimitiveArrayCritical(env, in, NULL);
-    float *pr = res ? (*env)->GetPrimitiveArrayCritical(env, res, NULL) : NULL;
-    if (po && pi && (pr || !res)) {
-        dk_conv_run(cv, pi, h, w, pr, po, threads);
+    dk_pinned pin;
+    if (dk_pin(env, in, res, out, &pin)) {
+        dk_conv_run(cv, pin.in, h, w, pin.res, pin.out, threads);
         status = 0;
     }
-    if (pr) (*env)->ReleasePrimitiveArrayCritical(env, res, pr, JNI_ABORT);
-    if (pi) (*env)->ReleasePrimitiveArrayCritical(env, in, pi, JNI_ABORT);
-    if (po) (*env)->ReleasePrimitiveArrayCritical(env, out, po, 0);
+    dk_unpin(env, in, res, out, &pin);
     return status;
 }
 
@@ -109,12 +106,10 @@ JNIEXPORT jint JNICALL Java_io_dafedge_kernels_NativeKernels_runChain(JNIEnv *en
         return -1;
     }
     jint status = -2;
-    float *po = (*env)->GetPrimitiveArrayCritical(env, out, NULL);
-    float *pi = (*env)->GetPrimitiveArrayCritical(env, in, NULL);
-    float *pr = res ? (*env)->GetPrimitiveArrayCritical(env, res, NULL) : NULL;
-    if (po && pi && (pr || !res)) status = dk_chain_run(e, d, p, pi, h, w, pr, po, threads) == 0 ? 0 : -4;
-    if (pr) (*env)->ReleasePrimitiveArrayCritical(env, res, pr, JNI_ABORT);
-    if (pi) (*env)->ReleasePrimitiveArrayCritical(env, in, pi, JNI_ABORT);
-    if (po) (*env)->ReleasePrimitiveArrayCritical(env, out, po, 0);
+    dk_pinned pin;
+    if (dk_pin(env, in, res, out, &pin)) {
+        status = dk_chain_run(e, d, p, pin.in, h, w, pin.res, pin.out, threads) == 0 ? 0 : -4;
+    }
+    dk_unpin(env, in, res, out, &pin);
     return status;
 }

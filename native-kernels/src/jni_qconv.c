@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "dk.h"
+#include "jni_pin.h"
 #include "qconv.h"
 
 JNIEXPORT jint JNICALL Java_io_dafedge_kernels_QuantConv1x1_nSupportedPaths(JNIEnv *env, jclass cls)
@@ -60,16 +61,12 @@ JNIEXPORT jint JNICALL Java_io_dafedge_kernels_QuantConv1x1_nRun(JNIEnv *env, jc
         return -1;
     }
     jint status = -2;
-    void *po = (*env)->GetPrimitiveArrayCritical(env, out, NULL);
-    uint8_t *pi = (*env)->GetPrimitiveArrayCritical(env, in, NULL);
-    float *pr = res ? (*env)->GetPrimitiveArrayCritical(env, res, NULL) : NULL;
-    if (po && pi && (pr || !res)) {
-        dq_conv_run(cv, pi, pixels, pr, kind, po, threads);
+    dk_pinned pin;
+    if (dk_pin(env, in, res, out, &pin)) {
+        dq_conv_run(cv, pin.in, pixels, pin.res, kind, pin.out, threads);
         status = 0;
     }
-    if (pr) (*env)->ReleasePrimitiveArrayCritical(env, res, pr, JNI_ABORT);
-    if (pi) (*env)->ReleasePrimitiveArrayCritical(env, in, pi, JNI_ABORT);
-    if (po) (*env)->ReleasePrimitiveArrayCritical(env, out, po, 0);
+    dk_unpin(env, in, res, out, &pin);
     return status;
 }
 
@@ -102,12 +99,10 @@ JNIEXPORT jint JNICALL Java_io_dafedge_kernels_NativeKernels_runQuantChain(JNIEn
         return -1;
     }
     jint status = -2;
-    float *po = (*env)->GetPrimitiveArrayCritical(env, out, NULL);
-    float *pi = (*env)->GetPrimitiveArrayCritical(env, in, NULL);
-    float *pr = res ? (*env)->GetPrimitiveArrayCritical(env, res, NULL) : NULL;
-    if (po && pi && (pr || !res)) status = dk_qchain_run(e, fe, d, p, pi, h, w, pr, po, threads) == 0 ? 0 : -4;
-    if (pr) (*env)->ReleasePrimitiveArrayCritical(env, res, pr, JNI_ABORT);
-    if (pi) (*env)->ReleasePrimitiveArrayCritical(env, in, pi, JNI_ABORT);
-    if (po) (*env)->ReleasePrimitiveArrayCritical(env, out, po, 0);
+    dk_pinned pin;
+    if (dk_pin(env, in, res, out, &pin)) {
+        status = dk_qchain_run(e, fe, d, p, pin.in, h, w, pin.res, pin.out, threads) == 0 ? 0 : -4;
+    }
+    dk_unpin(env, in, res, out, &pin);
     return status;
 }

@@ -199,15 +199,19 @@ public final class ConvChain implements HwcOperator, AutoCloseable {
             held.add(depthwise);
             long p = project.acquire();
             held.add(project);
-            int status = NativeKernels.runChain(e, d, p, input, height, width, residual, output, threads);
-            if (status == -4) {
-                throw new OutOfMemoryError("no native memory for the fused block's scratch buffer");
-            }
-            if (status != 0) {
-                throw new IllegalStateException("native fused block failed with status " + status);
-            }
+            checkStatus(NativeKernels.runChain(e, d, p, input, height, width, residual, output, threads));
         } finally {
             held.forEach(Conv2d::release);
+        }
+    }
+
+    /** A fused block's native status (NativeKernels.runChain's and runQuantChain's) as an exception, 0 as none. */
+    static void checkStatus(int status) {
+        if (status == -4) {
+            throw new OutOfMemoryError("no native memory for the fused block's scratch buffer");
+        }
+        if (status != 0) {
+            throw new IllegalStateException("native fused block failed with status " + status);
         }
     }
 

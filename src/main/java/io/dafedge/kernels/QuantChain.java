@@ -164,13 +164,8 @@ public final class QuantChain implements HwcOperator, AutoCloseable {
             releases.add(depthwise::release);
             long p = project.acquire();
             releases.add(project::release);
-            int status = NativeKernels.runQuantChain(e, f, d, p, input, height, width, residual, output, threads);
-            if (status == -4) {
-                throw new OutOfMemoryError("no native memory for the fused block's scratch buffer");
-            }
-            if (status != 0) {
-                throw new IllegalStateException("native fused INT8 block failed with status " + status);
-            }
+            ConvChain.checkStatus(NativeKernels.runQuantChain(e, f, d, p, input, height, width, residual, output,
+                    threads));
         } finally {
             releases.forEach(Runnable::run);
         }
