@@ -187,21 +187,9 @@ public final class ConvChain implements HwcOperator, AutoCloseable {
         if (closed) {
             throw new IllegalStateException("this chain is closed");
         }
-        // hold each convolution open for the call; a closed one throws here, after the ones acquired are released
-        List<Conv2d> held = new ArrayList<>(3);
-        try {
-            long e = 0;
-            if (expand != null) {
-                e = expand.acquire();
-                held.add(expand);
-            }
-            long d = depthwise.acquire();
-            held.add(depthwise);
-            long p = project.acquire();
-            held.add(project);
-            checkStatus(NativeKernels.runChain(e, d, p, input, height, width, residual, output, threads));
-        } finally {
-            held.forEach(Conv2d::release);
+        try (Held held = new Held()) {
+            checkStatus(NativeKernels.runChain(held.hold(expand), held.hold(depthwise), held.hold(project), input,
+                    height, width, residual, output, threads));
         }
     }
 

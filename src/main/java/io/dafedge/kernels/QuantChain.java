@@ -1,8 +1,5 @@
 package io.dafedge.kernels;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * A fused inverted-residual block like {@link ConvChain}, with its two pointwise convolutions in INT8
  * ({@link QuantConv1x1}) around the float depthwise {@link Conv2d}: float in, float out, one native call over bands
@@ -148,26 +145,9 @@ public final class QuantChain implements HwcOperator, AutoCloseable {
         if (closed) {
             throw new IllegalStateException("this chain is closed");
         }
-        List<Runnable> releases = new ArrayList<>(3);
-        try {
-            long e = 0;
-            if (expand != null) {
-                e = expand.acquire();
-                releases.add(expand::release);
-            }
-            long f = 0;
-            if (first != null) {
-                f = first.acquire();
-                releases.add(first::release);
-            }
-            long d = depthwise.acquire();
-            releases.add(depthwise::release);
-            long p = project.acquire();
-            releases.add(project::release);
-            ConvChain.checkStatus(NativeKernels.runQuantChain(e, f, d, p, input, height, width, residual, output,
-                    threads));
-        } finally {
-            releases.forEach(Runnable::run);
+        try (Held held = new Held()) {
+            ConvChain.checkStatus(NativeKernels.runQuantChain(held.hold(expand), held.hold(first),
+                    held.hold(depthwise), held.hold(project), input, height, width, residual, output, threads));
         }
     }
 
