@@ -197,7 +197,7 @@ void dk_conv_run(const dk_conv *cv, const float *in, int h, int w, const float *
     impls[cv->isa]->run(cv, in, h, w, res, out, threads);
 }
 
-static int pointwise_like(const dk_conv *cv)
+int dk_pointwise(const dk_conv *cv)
 {
     return !cv->depthwise && cv->kh == 1 && cv->kw == 1 && cv->sh == 1 && cv->sw == 1
            && (cv->pt | cv->pl | cv->pb | cv->pr) == 0;
@@ -214,9 +214,9 @@ static const char *depthwise_check(const dk_conv *d)
 const char *dk_chain_check(const dk_conv *e, const dk_conv *d, const dk_conv *p)
 {
     if (!d || !p) return "the depthwise and the projection are required";
-    if (e && !pointwise_like(e)) return "the expansion must be 1x1, stride 1, unpadded, not depthwise";
+    if (e && !dk_pointwise(e)) return "the expansion must be 1x1, stride 1, unpadded, not depthwise";
     if (depthwise_check(d)) return depthwise_check(d);
-    if (!pointwise_like(p)) return "the projection must be 1x1, stride 1, unpadded, not depthwise";
+    if (!dk_pointwise(p)) return "the projection must be 1x1, stride 1, unpadded, not depthwise";
     if ((e && e->out_c != d->in_c) || p->in_c != d->out_c) return "the channels do not chain";
     if ((e && e->isa != d->isa) || p->isa != d->isa) return "the three must use the same ISA";
     return NULL;
