@@ -123,7 +123,6 @@ public final class KernelGenerator {
                         else _mm512_mask_storeu_ps(p, first(n), v);
                     }
                     AI vec set1(float x) { return _mm512_set1_ps(x); }
-                    AI vec fmadd(vec a, vec b, vec c) { return _mm512_fmadd_ps(a, b, c); }
                     AI vec vadd(vec a, vec b) { return _mm512_add_ps(a, b); }
                     AI vec vmin(vec a, vec b) { return _mm512_min_ps(a, b); }
                     AI vec vmax(vec a, vec b) { return _mm512_max_ps(a, b); }
@@ -144,7 +143,6 @@ public final class KernelGenerator {
                         else _mm256_maskstore_ps(p, first(n), v);
                     }
                     AI vec set1(float x) { return _mm256_set1_ps(x); }
-                    AI vec fmadd(vec a, vec b, vec c) { return _mm256_fmadd_ps(a, b, c); }
                     AI vec vadd(vec a, vec b) { return _mm256_add_ps(a, b); }
                     AI vec vmin(vec a, vec b) { return _mm256_min_ps(a, b); }
                     AI vec vmax(vec a, vec b) { return _mm256_max_ps(a, b); }
@@ -161,28 +159,13 @@ public final class KernelGenerator {
                     store_part(o, v, n);
                 }
 
-                /* A tile's R x C accumulators start as its biases (at B). */
+                /* A block's R x C accumulators (R: the function's constant) start as the tile's biases (at B). */
                 #define START(C, B) \\
                     vec acc[RMAX][2]; \\
                     _Pragma("GCC unroll 2") for (int c = 0; c < (C); c++) { \\
                         vec b = wload((B) + c * V); \\
                         _Pragma("GCC unroll 16") for (int r = 0; r < R; r++) acc[r][c] = b; \\
                     }
-                /* One kept row, conv_body.h's dense_row: its weight vectors (at W), each pixel's input channel IC
-                 * broadcast, an FMA per accumulator; IC and W are constants, the pixel offsets r * CIN too. */
-                #define ROW1(IC, W) { \\
-                    vec w0 = wload(W); \\
-                    _Pragma("GCC unroll 16") for (int r = 0; r < R; r++) \\
-                        acc[r][0] = fmadd(set1(a[r * CIN + (IC)]), w0, acc[r][0]); \\
-                }
-                #define ROW2(IC, W) { \\
-                    vec w0 = wload(W), w1 = wload((W) + V); \\
-                    _Pragma("GCC unroll 16") for (int r = 0; r < R; r++) { \\
-                        vec s = set1(a[r * CIN + (IC)]); \\
-                        acc[r][0] = fmadd(s, w0, acc[r][0]); \\
-                        acc[r][1] = fmadd(s, w1, acc[r][1]); \\
-                    } \\
-                }
                 /* The epilogue of every accumulator; the tile's last vector holds LAST valid channels. */
                 #define END(C, LAST) \\
                     _Pragma("GCC unroll 16") for (int r = 0; r < R; r++) { \\
@@ -196,6 +179,70 @@ public final class KernelGenerator {
                     T##_##R(in + p * CIN, res ? res + p * COUT + (OUT0) : NULL, out + p * COUT + (OUT0), cl)
 
                 """);
+    }
+
+    /**
+     * One register block of R pixels of a tile: START and END in C, the kept rows as inline assembly over the
+     * accumulators. GCC then has one or two opaque instructions per block to schedule around instead of
+     * thousands of FMAs: written in C with intrinsics, the pruned student took GCC over a minute (the same
+     * instructions, as the generic kernel's dense_row has them: weight vectors loaded, each pixel's input value
+     * broadcast, an FMA per accumulator, acc = input x weight + acc, rounded once as _mm*_fmadd_ps).
+     */
+    private static void block(StringBuilder out, Isa isa, String name, int pixels, int vectors, int last,
+                              long offset, int cin, int[] tiles, int ics, int rows) {
+        boolean avx512 = isa == Isa.AVX512;
+        String reg = avx512 ? "%%zmm" : "%%ymm";
+        // scratch registers the accumulators never get: broadcast, then the weight vectors
+        int scratch = avx512 ? 29 : 13;
+        out.append("__attribute__((noinline)) static void ").append(name)
+                .append("(const float *a, const float *q, float *o, const float *cl)\n{\n")
+                .append("    enum { R = ").append(pixels).append(" };\n")
+                .append("    const float *w = ").append(name, 0, name.indexOf("_t")).append("_w.f + ").append(offset)
+                .append(";\n    START(").append(vectors).append(", w)\n");
+        // an asm statement takes at most 30 operands, an accumulator (in and out) counts twice: the pixels go in
+        // groups of at most 14 accumulators, each group loading the row's weights again (2 more loads per row
+        // for 12 x 2 on AVX-512, beside 12 broadcasts and 24 FMAs)
+        int groups = (pixels * vectors + 13) / 14;
+        for (int g = 0; g < groups && rows > 0; g++) {
+            int r0 = pixels * g / groups;
+            int r1 = pixels * (g + 1) / groups;
+            out.append("    __asm__(\n");
+            int bytes = vectors * isa.lanes() * 4;
+            for (int k = 0; k < rows; k++) {
+                long weights = (long) (k + 1) * bytes;
+                out.append("        \"");
+                for (int c = 0; c < vectors; c++) {
+                    out.append(c > 0 ? "; " : "").append("vmovaps ").append(weights + (long) c * isa.lanes() * 4)
+                            .append("(%[w]), ").append(reg).append(scratch + 1 + c);
+                }
+                out.append("\\n\\t\"\n");
+                for (int r = r0; r < r1; r++) {
+                    out.append("        \"vbroadcastss ").append(((long) r * cin + tiles[ics + k]) * 4)
+                            .append("(%[a]), ").append(reg).append(scratch);
+                    for (int c = 0; c < vectors; c++) {
+                        out.append("; vfmadd231ps ").append(reg).append(scratch + 1 + c).append(", ").append(reg)
+                                .append(scratch).append(", %[r").append(r).append('c').append(c).append(']');
+                    }
+                    out.append("\\n\\t\"\n");
+                }
+            }
+            out.append("        :");
+            String constraint = avx512 ? "\"+v\"" : "\"+x\"";
+            for (int r = r0; r < r1; r++) {
+                for (int c = 0; c < vectors; c++) {
+                    out.append(r > r0 || c > 0 ? ", " : " ").append("[r").append(r).append('c').append(c)
+                            .append("] ").append(constraint).append("(acc[").append(r).append("][").append(c)
+                            .append("])");
+                }
+            }
+            String clobber = avx512 ? "zmm" : "ymm";
+            out.append("\n        : [a] \"r\"(a), [w] \"r\"(w)\n        : ");
+            for (int c = 0; c <= vectors; c++) {
+                out.append('"').append(clobber).append(scratch + c).append("\", ");
+            }
+            out.append("\"memory\");\n");
+        }
+        out.append("    END(").append(vectors).append(", ").append(last).append(")\n}\n");
     }
 
     private static void layer(StringBuilder out, Isa isa, Conv2d conv, int n, String symbol) {
@@ -227,25 +274,9 @@ public final class KernelGenerator {
             int rows = tiles[at + 3];
             int vectors = width / isa.lanes();
             int last = valid - (vectors - 1) * isa.lanes();
-            out.append("AI void ").append(p).append("_t").append(t)
-                    .append("(const int R, const float *a, const float *q, float *o, const float *cl)\n{\n");
-            out.append("    const float *w = ").append(p).append("_w.f + ").append(offset).append(";\n");
-            out.append("    START(").append(vectors).append(", w)\n");
-            for (int r = 0; r < rows; r++) {
-                out.append(r % 4 == 0 ? "    " : " ").append("ROW").append(vectors).append('(')
-                        .append(tiles[at + 4 + r]).append(", w + ").append((long) (r + 1) * width).append(')');
-                if (r % 4 == 3 || r == rows - 1) {
-                    out.append('\n');
-                }
-            }
-            out.append("    END(").append(vectors).append(", ").append(last).append(")\n}\n");
-            // a function per block size, so GCC allocates registers over one block's code at a time (one function
-            // for all of a large tile's sizes took GCC's combiner a minute)
             String tile = p + "_t" + t;
             for (int r : blocks(isa)) {
-                out.append("__attribute__((noinline)) static void ").append(tile).append('_').append(r)
-                        .append("(const float *a, const float *q, float *o, const float *cl) { ").append(tile)
-                        .append('(').append(r).append(", a, q, o, cl); }\n");
+                block(out, isa, tile + "_" + r, r, vectors, last, offset, cin, tiles, at + 4, rows);
             }
             out.append("static void ").append(p).append("_s").append(t)
                     .append("(const float *in, long p0, long p1, const float *res, float *out, const float *cl)\n{\n")

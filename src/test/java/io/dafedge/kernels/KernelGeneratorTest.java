@@ -16,6 +16,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
+import ai.djl.ndarray.NDManager;
+import io.dafedge.model.djl.CompiledNetwork;
+import io.dafedge.model.djl.Djl;
+import io.dafedge.model.djl.OnnxNetwork;
+import io.dafedge.synth.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -158,6 +163,38 @@ class KernelGeneratorTest {
                     got = new float[got.length];
                     chain.run(input, height, width, res, got, threads);
                     assertArrayEquals(want, got, threads + " thread(s)");
+                }
+            }
+        }
+    }
+
+    /**
+     * The pruned student (as CompiledNetworkTest prunes it: 32-filter row blocks, a third kept, packed sparse) at an
+     * odd size, fused blocks and all: every output the same bits on generated kernels; prints the compile time.
+     */
+    @Test
+    void thePrunedStudentGivesTheSameBitsOnGeneratedKernels() throws Exception {
+        Isa isa = generatedIsa();
+        CompiledNetwork.ConvFactory pruned = (shape, w, b, e) -> {
+            if (shape.kernelHeight() == 1 && shape.kernelWidth() == 1 && shape.groups() == 1) {
+                rowBlocks(w, shape.outChannels(), shape.inChannels());
+            }
+            return Conv2d.create(shape, w, b, isa, 2, Packing.SPARSE, e);
+        };
+        float[] hwc = Conv2dTest.uniform(new SplittableRandom(4), 3 * 80 * 112, 2);
+        try (NDManager manager = Djl.newManager();
+             CompiledNetwork student = OnnxNetwork.student(TestImages.teacher(), 5, manager)
+                     .compile(3, 80, 112, pruned, true)) {
+            float[][] want = student.run(hwc, null);
+            List<Conv2d> convs = student.steps().stream().flatMap(st -> st.convs().stream()).toList();
+            long t0 = System.nanoTime();
+            try (GeneratedKernels generated = GeneratedKernels.attach(convs, cache)) {
+                System.out.printf("student: %s, %d of %d convolutions, %.1f s%n", generated, generated.attached(),
+                        convs.size(), (System.nanoTime() - t0) / 1e9);
+                assertTrue(generated.attached() >= 10, generated.toString());
+                float[][] got = student.run(hwc, null);
+                for (int o = 0; o < want.length; o++) {
+                    assertArrayEquals(want[o], got[o], "output " + o);
                 }
             }
         }
