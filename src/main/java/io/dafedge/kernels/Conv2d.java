@@ -213,7 +213,7 @@ public final class Conv2d implements HwcOperator, AutoCloseable {
         lock.readLock().unlock();
     }
 
-    /** The packing, for {@link KernelGenerator}: what {@code NativeKernels.packedTiles} and {@code packedWeights} give. */
+    /** The packing, for {@link KernelGenerator}: {@code NativeKernels.packedTiles} and {@code packedWeights}. */
     Packed packed() {
         long h = acquire();
         try {

@@ -3,6 +3,7 @@ package io.dafedge.kernels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.IntStream;
 
 /**
  * Emits C specialised to one pruned model: for each sparse pointwise convolution (1x1, stride 1, unpadded, one
@@ -20,8 +21,8 @@ import java.util.Locale;
  * the kept rows in the same order, one FMA per row and accumulator, the same epilogue (first clamp, residual, second
  * clamp, the last vector's store masked to the valid channels). The register blocks are the generic ones (12 pixels
  * on AVX-512, 6 on AVX2); a remainder of fewer pixels runs as blocks of 4, 2 and 1 rather than one block of its
- * own size, which bounds the code (and the compile time) per tile and changes no value, as every output value's sum is the same sequence
- * of FMAs whatever block it lands in.
+ * own size, which bounds the code (and the compile time) per tile and changes no value, as every output value's
+ * sum is the same sequence of FMAs whatever block it lands in.
  * <p>
  * The ABI of every generated function (named by {@link Layer#symbol()}), as {@code dk_gen_fn} in {@code dk.h}:
  * <pre>
@@ -96,8 +97,9 @@ public final class KernelGenerator {
         return new int[] {4, 2, 1};
     }
 
+    /** Every block size a tile gets a function for: the register block, then the remainders'. */
     private static int[] blocks(Isa isa) {
-        return new int[] {blockPixels(isa), 4, 2, 1};
+        return IntStream.concat(IntStream.of(blockPixels(isa)), IntStream.of(remainderBlocks())).toArray();
     }
 
     private static void header(StringBuilder out, Isa isa, int layers) {
