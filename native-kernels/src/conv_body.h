@@ -219,6 +219,16 @@ AI void tiles_task(const int S, void *arg, int task)
 static void dense_task(void *arg, int task) { tiles_task(0, arg, task); }
 static void sparse_task(void *arg, int task) { tiles_task(1, arg, task); }
 
+/* A pointwise convolution with generated code (dk_conv.gen): the same task split, the generated loop instead. */
+static void gen_task(void *arg, int task)
+{
+    const job *j = arg;
+    int tc = task % j->tchunks, xc = task / j->tchunks;
+    int t0 = tc * j->tchunk, t1 = imin(t0 + j->tchunk, j->cv->ntiles);
+    span s = row_span(j, 0, xc);
+    j->cv->gen(j->in, s.xs, s.xe, t0, t1, j->res, j->out, j->cv->clamp);
+}
+
 /* ---- depthwise: each output channel from its own input channel; vectors over channels ---- */
 
 #define DW_PIXELS 8
@@ -366,7 +376,7 @@ static void run(const dk_conv *cv, const float *in, int h, int w, const float *r
         j.h = j.ho = 1;
     }
     plan(&j, threads, cv->depthwise ? 1 : cv->ntiles);
-    dk_task_fn fn = cv->depthwise ? dw_task : cv->sparse ? sparse_task : dense_task;
+    dk_task_fn fn = cv->depthwise ? dw_task : cv->gen ? gen_task : cv->sparse ? sparse_task : dense_task;
     dk_parallel(threads, j.ho * j.xchunks * j.tchunks, fn, &j);
 }
 
@@ -376,6 +386,10 @@ static void run(const dk_conv *cv, const float *in, int h, int w, const float *r
  * treats it: in is n x in_c, out and res n x out_c. */
 static void pointwise(const dk_conv *cv, const float *in, int n, const float *res, float *out)
 {
+    if (cv->gen) {
+        cv->gen(in, 0, n, 0, cv->ntiles, res, out, cv->clamp);
+        return;
+    }
     job j = {cv, in, res, out, 1, n, 1, n, 1, n, 1, cv->ntiles, 0};
     span s = row_span(&j, 0, 0);
     if (cv->sparse) tiles_span(1, &j, s, 0, 0, cv->ntiles);

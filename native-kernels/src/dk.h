@@ -28,6 +28,12 @@ typedef struct {
     const int *ic;  /* rows entries */
 } dk_tile;
 
+/* A pointwise convolution's tiles [t0, t1) over pixels [p0, p1) of one long row (in, res, out point at pixel 0),
+ * compiled for one model by the generator (gen.c; io.dafedge.kernels.KernelGenerator): the sparse kernel's result
+ * to the bit, with the kept rows' input channels and weights built into the code. */
+typedef void (*dk_gen_fn)(const float *in, long p0, long p1, int t0, int t1, const float *res, float *out,
+                          const float clamp[4]);
+
 typedef struct dk_conv {
     int isa;
     int in_c, out_c, kh, kw, sh, sw, pt, pl, pb, pr, groups, act;
@@ -41,6 +47,7 @@ typedef struct dk_conv {
     dk_tile *tiles;
     int *index;      /* sparse only: every tile's tap and ic lists */
     float *packed;   /* 64-byte aligned */
+    dk_gen_fn gen;   /* NULL, or the generated code that replaces the sparse pointwise kernel (dk_gen_attach) */
 } dk_conv;
 
 /* What an ISA file provides: its vector width (the packing depends on it) and its kernels. */
@@ -129,5 +136,21 @@ void dk_parallel(int threads, int tasks, dk_task_fn fn, void *job);
  * per thread, kept (and grown when asked for more) for the thread's life, so it stays warm in that core's caches
  * from call to call; its content is not kept when it grows. */
 float *dk_scratch(size_t floats);
+
+/*
+ * Generated kernels (gen.c). dk_gen_open loads a library the generator built (NULL, with *error set, on failure).
+ * dk_gen_attach looks `symbol` up in it and makes cv run that code: 0; -1 when cv is not a sparse pointwise
+ * convolution of one group on AVX2 or AVX-512; -2 when the symbol is missing; -3 when the code was generated for
+ * another packing (its companion `<symbol>_shape` differs). lib NULL detaches. The caller keeps the library open
+ * while any convolution may run its code, and detaches them all before dk_gen_close.
+ * dk_gen_index and dk_gen_weights give the generator the packing: the tile count, then per tile out0, width, valid,
+ * rows and the kept rows' input channels; and the packed floats (per tile its biases, then its kept rows). With NULL
+ * they only return the length.
+ */
+void *dk_gen_open(const char *path, const char **error);
+int dk_gen_attach(dk_conv *cv, void *lib, const char *symbol);
+void dk_gen_close(void *lib);
+long dk_gen_index(const dk_conv *cv, int *index);
+long dk_gen_weights(const dk_conv *cv, float *weights);
 
 #endif

@@ -113,3 +113,74 @@ JNIEXPORT jint JNICALL Java_io_dafedge_kernels_NativeKernels_runChain(JNIEnv *en
     dk_unpin(env, in, res, out, &pin);
     return status;
 }
+
+/* ---- generated kernels (gen.c) ---- */
+
+/* The library's handle, or 0 with dlerror's message in error[0]. */
+JNIEXPORT jlong JNICALL Java_io_dafedge_kernels_NativeKernels_openGenerated(JNIEnv *env, jclass cls, jstring path,
+                                                                            jobjectArray error)
+{
+    (void)cls;
+    const char *p = (*env)->GetStringUTFChars(env, path, NULL);
+    if (!p) return 0;
+    const char *why = "dlopen failed";
+    void *lib = dk_gen_open(p, &why);
+    (*env)->ReleaseStringUTFChars(env, path, p);
+    if (!lib) {
+        jstring message = (*env)->NewStringUTF(env, why ? why : "dlopen failed");
+        if (message) (*env)->SetObjectArrayElement(env, error, 0, message);
+    }
+    return (jlong)(intptr_t)lib;
+}
+
+/* dk_gen_attach; lib 0 detaches. -4 when the symbol's name could not be read. */
+JNIEXPORT jint JNICALL Java_io_dafedge_kernels_NativeKernels_attachGenerated(JNIEnv *env, jclass cls, jlong handle,
+                                                                             jlong lib, jstring symbol)
+{
+    (void)cls;
+    dk_conv *cv = (dk_conv *)(intptr_t)handle;
+    if (!lib) return dk_gen_attach(cv, NULL, NULL);
+    const char *s = (*env)->GetStringUTFChars(env, symbol, NULL);
+    if (!s) return -4;
+    int status = dk_gen_attach(cv, (void *)(intptr_t)lib, s);
+    (*env)->ReleaseStringUTFChars(env, symbol, s);
+    return status;
+}
+
+JNIEXPORT void JNICALL Java_io_dafedge_kernels_NativeKernels_closeGenerated(JNIEnv *env, jclass cls, jlong lib)
+{
+    (void)env;
+    (void)cls;
+    dk_gen_close((void *)(intptr_t)lib);
+}
+
+/* dk_gen_index as a new array (null when out of memory). */
+JNIEXPORT jintArray JNICALL Java_io_dafedge_kernels_NativeKernels_packedTiles(JNIEnv *env, jclass cls, jlong handle)
+{
+    (void)cls;
+    const dk_conv *cv = (const dk_conv *)(intptr_t)handle;
+    long n = dk_gen_index(cv, NULL);
+    jintArray a = (*env)->NewIntArray(env, (jsize)n);
+    if (!a) return NULL;
+    jint *p = (*env)->GetIntArrayElements(env, a, NULL);
+    if (!p) return NULL;
+    dk_gen_index(cv, (int *)p);
+    (*env)->ReleaseIntArrayElements(env, a, p, 0);
+    return a;
+}
+
+/* dk_gen_weights as a new array (null when out of memory). */
+JNIEXPORT jfloatArray JNICALL Java_io_dafedge_kernels_NativeKernels_packedWeights(JNIEnv *env, jclass cls,
+                                                                                 jlong handle)
+{
+    (void)cls;
+    const dk_conv *cv = (const dk_conv *)(intptr_t)handle;
+    long n = dk_gen_weights(cv, NULL);
+    jfloatArray a = (*env)->NewFloatArray(env, (jsize)n);
+    if (!a) return NULL;
+    jfloat *p = (*env)->GetFloatArrayElements(env, a, NULL);
+    if (!p) return NULL;
+    dk_gen_weights(cv, (float *)p);
+    (*env)->ReleaseFloatArrayElements(env, a, p, 0);
+    return a;
+}

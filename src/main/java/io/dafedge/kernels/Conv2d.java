@@ -30,6 +30,8 @@ public final class Conv2d implements HwcOperator, AutoCloseable {
     /** Guards {@link #handle}: runs share it, close takes it alone. */
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private long handle;
+    /** The generated library this convolution runs ({@link GeneratedKernels}), 0 for the generic kernel. */
+    private long generated;
 
     private Conv2d(ConvShape shape, Isa isa, int threads, Packing packing, long handle) {
         this.shape = shape;
@@ -211,6 +213,66 @@ public final class Conv2d implements HwcOperator, AutoCloseable {
         lock.readLock().unlock();
     }
 
+    /** The packing, for {@link KernelGenerator}: {@code NativeKernels.packedTiles} and {@code packedWeights}. */
+    Packed packed() {
+        long h = acquire();
+        try {
+            return new Packed(NativeKernels.packedTiles(h), NativeKernels.packedWeights(h));
+        } finally {
+            release();
+        }
+    }
+
+    /** The packing as the kernels stream it: tiles (see {@code NativeKernels.packedTiles}) and floats. */
+    record Packed(int[] tiles, float[] weights) {
+    }
+
+    /**
+     * Runs the generated function {@code symbol} of library {@code lib} from now on: the status of
+     * {@code NativeKernels.attachGenerated}. Waits for running calls (also a {@link ConvChain}'s).
+     */
+    int attachGenerated(long lib, String symbol) {
+        lock.writeLock().lock();
+        try {
+            if (handle == 0) {
+                throw new IllegalStateException("convolution " + shape + " is closed");
+            }
+            int status = NativeKernels.attachGenerated(handle, lib, symbol);
+            if (status == 0) {
+                generated = lib;
+            }
+            return status;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Back to the generic kernel if it runs library {@code lib}'s code (not another's attached since), so the
+     * library can be closed; nothing when closed. Waits for running calls.
+     */
+    void detachGenerated(long lib) {
+        lock.writeLock().lock();
+        try {
+            if (handle != 0 && generated == lib) {
+                NativeKernels.attachGenerated(handle, 0, null);
+                generated = 0;
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Whether it runs generated code ({@link GeneratedKernels}) instead of the generic kernel. */
+    public boolean runsGenerated() {
+        lock.readLock().lock();
+        try {
+            return generated != 0;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     @Override
     public int outputLength(int height, int width) {
         long n = (long) shape.outHeight(height) * shape.outWidth(width) * shape.outChannels();
@@ -236,6 +298,7 @@ public final class Conv2d implements HwcOperator, AutoCloseable {
     @Override
     public String toString() {
         return "Conv2d" + shape + " on " + isa.key() + ", " + threads + " threads"
-                + (packing == Packing.SPARSE ? ", sparse (" + keptRows + " of " + allRows + " rows)" : "");
+                + (packing == Packing.SPARSE ? ", sparse (" + keptRows + " of " + allRows + " rows)" : "")
+                + (runsGenerated() ? ", generated code" : "");
     }
 }

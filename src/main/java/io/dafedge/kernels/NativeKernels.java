@@ -113,4 +113,29 @@ final class NativeKernels {
      */
     static native int runQuantChain(long expand, long first, long depthwise, long project, float[] input, int height,
                                     int width, float[] residual, float[] output, int threads);
+
+    /**
+     * Loads a library of generated kernels ({@link GeneratedKernels}): its handle, or 0 with dlopen's message in
+     * {@code error[0]}.
+     */
+    static native long openGenerated(String path, String[] error);
+
+    /**
+     * Makes the convolution run the generated function {@code symbol} of {@code lib} ({@code lib} 0: the generic
+     * kernel again): 0, -1 when it is not a sparse pointwise convolution of one group on AVX2 or AVX-512, -2 when
+     * the symbol is missing, -3 when the code was generated for another packing, -4 when the name was unreadable.
+     */
+    static native int attachGenerated(long handle, long lib, String symbol);
+
+    /** Closes a library from {@link #openGenerated}; no convolution may be attached to it any more. */
+    static native void closeGenerated(long lib);
+
+    /**
+     * The packing's tiles: their count, then per tile its first output channel, width, valid channels, kept rows
+     * and, when packed sparse, the kept rows' input channels.
+     */
+    static native int[] packedTiles(long handle);
+
+    /** The packed floats: per tile its width of biases, then its rows of width weights. */
+    static native float[] packedWeights(long handle);
 }
