@@ -23,6 +23,7 @@ import io.dafedge.kernels.Packing;
 import io.dafedge.kernels.Peak;
 import io.dafedge.kernels.QuantConv1x1;
 import io.dafedge.model.Detector;
+import io.dafedge.model.Detectors;
 import io.dafedge.model.ModelBundle;
 import io.dafedge.model.daf.CompiledDafDetector;
 import io.dafedge.model.daf.DafDetector;
@@ -133,7 +134,8 @@ public final class BenchCommand implements Callable<Integer> {
                     case ORT -> DafOnnxDetector.load(bundle, threads);
                     case COMPILED -> CompiledDafDetector.load(bundle, threads, Packing.DENSE);
                     case PRUNED -> CompiledDafDetector.load(bundle, threads, Packing.SPARSE);
-                    default -> CompiledDafDetector.load(bundle, threads, Packing.SPARSE, true);
+                    default -> CompiledDafDetector.load(bundle, threads, Packing.SPARSE, true,
+                            bundle.dir().resolve(Detectors.KERNELS_DIR));
                 };
                 open.add(d);
                 if (d instanceof CompiledDafDetector c) {
@@ -141,6 +143,9 @@ public final class BenchCommand implements Callable<Integer> {
                     dense = macs[0];
                     if (name.equals(appliance) || (pruned == null && name.equals(PRUNED))) {
                         pruned = c;
+                    }
+                    if (c.generated() != null) {
+                        generated = name + ": " + c.generated();
                     }
                 }
                 list.add(new Backend(name, d, 0));
@@ -180,6 +185,8 @@ public final class BenchCommand implements Callable<Integer> {
     private double peak = Double.NaN;
     /** The backend that runs as the appliance does: the one speedup_vs_onnxruntime and the stages are about. */
     private String appliance = PRUNED;
+    /** What the model-specialised kernels of the INT8 backend are, or null when none. */
+    private String generated;
 
     private double peakGflops() {
         if (Double.isNaN(peak)) {
@@ -214,6 +221,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (ort != null && pruned != null) {
             o.printf(Locale.ROOT, "  speedup_vs_onnxruntime = %.2f (ONNX Runtime dense / %s, as the appliance runs, "
                     + "medians)%n", ort.median() / pruned.median(), pruned.backend());
+        }
+        if (generated != null) {
+            o.printf(Locale.ROOT, "  %s%n", generated);
         }
         o.printf(Locale.ROOT, "  peak: %.0f GFLOP/s = %d x one core's, measured (%s FMA chains in registers; "
                 + "the clock /proc/cpuinfo reports: %.2f GHz)%n", peakGflops(), threads, Isa.selected().key(),
@@ -280,6 +290,9 @@ public final class BenchCommand implements Callable<Integer> {
             timings.forEach(t -> by.put(t.backend(), ort.median() / t.median()));
         }
         j.put("peak_gflops", peakGflops());
+        if (generated != null) {
+            j.put("generated_kernels", generated);
+        }
         ArrayNode p = j.putArray("parts");
         for (Stage part : parts(stageTimes)) {
             p.addObject().put("name", part.name()).put("ms", part.ms()).put("macs", part.macs());

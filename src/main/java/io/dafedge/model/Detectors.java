@@ -2,6 +2,7 @@ package io.dafedge.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.dafedge.kernels.GeneratedKernels;
 import io.dafedge.kernels.Packing;
 import io.dafedge.model.baseline.Padim;
 import io.dafedge.model.baseline.PatchCore;
@@ -14,20 +15,25 @@ import org.jboss.logging.Logger;
 /** Opens the detector a bundle was trained as. */
 public final class Detectors {
     private static final Logger LOG = Logger.getLogger(Detectors.class);
+    /** A pruned bundle's folder for the kernels built for it at its first load ({@link GeneratedKernels}). */
+    public static final String KERNELS_DIR = "kernels";
 
     private Detectors() {
     }
 
     /**
      * DAF on the compiled kernels ({@link CompiledDafDetector}; a pruned bundle's layers packed sparse, skipping what
-     * pruning removed; the teacher's blocks in INT8 where the CPU has AVX-512 VNNI, unless
+     * pruning removed, on kernels generated for the bundle and built with the system C compiler into its
+     * {@value #KERNELS_DIR} folder at its first load when there is one; the teacher's blocks in INT8 where the CPU
+     * has AVX-512 VNNI, unless
      * {@value io.dafedge.kernels.QuantConv1x1#INT8_ENV} is {@code off}); when they cannot be had (no library for this platform, a layer without a kernel), the
      * exported graph in ONNX Runtime ({@link DafOnnxDetector}); when that cannot either, DJL, which runs every bundle
      * this daf-edge can train. Each fallback logs why.
      */
     private static Detector daf(ModelBundle bundle, int threads) throws ModelException {
         try {
-            CompiledDafDetector detector = CompiledDafDetector.load(bundle, threads, packingOf(bundle), true);
+            CompiledDafDetector detector = CompiledDafDetector.load(bundle, threads, packingOf(bundle), true,
+                    bundle.dir().resolve(KERNELS_DIR));
             LOG.debugf("bundle %s on the compiled kernels, %d of the teacher's blocks in INT8", bundle.id(),
                     detector.int8TeacherSteps());
             return detector;

@@ -94,6 +94,13 @@ class ModelCommandsTest {
                 bench.path("speedup_vs_onnxruntime").asDouble(), 1e-9);
         assertEquals(int8, bench.path("ms_per_frame").has("compiled-pruned-int8"), r.out());
         assertTrue(bench.path("parts").size() > 0 && bench.path("stages").size() > 0, r.out());
+        if (int8) {
+            // the appliance's configuration builds kernels for the bundle's sparse-packed convolutions into it
+            assertTrue(bench.path("generated_kernels").asText().contains("on generated kernels"), r.out());
+            try (var files = Files.list(bundle.resolve("kernels"))) {
+                assertTrue(files.anyMatch(f -> f.toString().endsWith(".so")), "a library in the bundle");
+            }
+        }
 
         r = run("train", "--data", data.toString(), "--out", tmp.resolve("x").toString(), "--teacher",
                 teacher.toString(), "--size", "64", "--epochs", "1");

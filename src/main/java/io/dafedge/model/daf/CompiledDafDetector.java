@@ -1,5 +1,7 @@
 package io.dafedge.model.daf;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -11,6 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import ai.djl.ndarray.NDManager;
 import io.dafedge.kernels.Conv2d;
+import io.dafedge.kernels.GeneratedKernels;
+import io.dafedge.kernels.KernelBuildException;
 import io.dafedge.kernels.Isa;
 import io.dafedge.kernels.Ops;
 import io.dafedge.kernels.Packing;
@@ -25,6 +29,7 @@ import io.dafedge.model.djl.CompiledNetwork;
 import io.dafedge.model.djl.Djl;
 import io.dafedge.model.djl.OnnxNetwork;
 import io.dafedge.synth.Image;
+import org.jboss.logging.Logger;
 
 /**
  * A DAF bundle's whole inference on daf-edge's native kernels (native-kernels/): teacher and student as fused
@@ -40,6 +45,7 @@ import io.dafedge.synth.Image;
  * <p>Thread-safe: concurrent {@link #score} calls each take their own arrays from a pool.
  */
 public final class CompiledDafDetector implements Detector {
+    private static final Logger LOG = Logger.getLogger(CompiledDafDetector.class);
     /**
      * Receives the time of each stage of a timed {@link #score}: a layer's name, its nanoseconds and the MACs its
      * kernel performs.
@@ -65,6 +71,7 @@ public final class CompiledDafDetector implements Detector {
     private final Scaling scaling;
     private final CompiledNetwork teacher;
     private final DafNetwork.CompiledHead net;
+    private GeneratedKernels generated;
 
     private CompiledDafDetector(Preprocessing pre, int threads, int[] channels, Scaling scaling,
                                 CompiledNetwork teacher, DafNetwork.CompiledHead net) {
@@ -82,16 +89,19 @@ public final class CompiledDafDetector implements Detector {
      * @throws ModelException when the bundle is not DAF, or its networks have a layer without a compiled kernel
      */
     public static CompiledDafDetector load(ModelBundle bundle, int threads, Packing packing) throws ModelException {
-        return load(bundle, threads, packing, false);
+        return load(bundle, threads, packing, false, null);
     }
 
     /**
      * @param int8Teacher run the teacher's fused blocks with INT8 pointwise convolutions where its clips give their
      *                    inputs' ranges ({@link CompiledNetwork}) on {@link QuantConv1x1.Path#forNetworks()}'s path;
      *                    float when that is none (no AVX-512 VNNI, or switched off)
+     * @param kernelCache where to build and keep model-specialised kernels for the sparse-packed convolutions
+     *                    ({@link GeneratedKernels}), or null for the generic kernels only; when they cannot be had
+     *                    (no C compiler, the folder not writable) the generic kernels run and the reason is logged
      */
-    public static CompiledDafDetector load(ModelBundle bundle, int threads, Packing packing, boolean int8Teacher)
-            throws ModelException {
+    public static CompiledDafDetector load(ModelBundle bundle, int threads, Packing packing, boolean int8Teacher,
+                                           Path kernelCache) throws ModelException {
         if (!DafBundle.METHOD.equals(bundle.method())) {
             throw new ModelException("bundle " + bundle.dir() + " holds a '" + bundle.method() + "' model, not DAF");
         }
@@ -113,15 +123,41 @@ public final class CompiledDafDetector implements Detector {
             QuantConv1x1.Path int8 = int8Teacher ? QuantConv1x1.Path.forNetworks() : null;
             CompiledNetwork teacher = int8 != null ? teacherNetwork.compile(3, side, side, networks, int8)
                     : teacherNetwork.compile(3, side, side, networks);
+            DafNetwork.CompiledHead compiled;
             try {
-                return new CompiledDafDetector(pre, threads, network.channels(),
-                        Scaling.valueOf(network.normalisation().name()), teacher,
-                        network.compile(side, networks, head));
+                compiled = network.compile(side, networks, head);
             } catch (ModelException | RuntimeException e) {
                 teacher.close();
                 throw e;
             }
+            CompiledDafDetector detector = new CompiledDafDetector(pre, threads, network.channels(),
+                    Scaling.valueOf(network.normalisation().name()), teacher, compiled);
+            if (kernelCache != null && packing == Packing.SPARSE) {
+                detector.generate(bundle, kernelCache);
+            }
+            return detector;
         }
+    }
+
+    /** Attaches model-specialised kernels to every convolution they serve; the generic ones stay when they fail. */
+    private void generate(ModelBundle bundle, Path cache) {
+        List<Conv2d> convs = new ArrayList<>();
+        for (CompiledNetwork n : new CompiledNetwork[] {teacher, net.student()}) {
+            n.steps().forEach(s -> convs.addAll(s.convs()));
+        }
+        convs.addAll(net.convs());
+        try {
+            generated = GeneratedKernels.attach(convs, cache);
+            LOG.infof("bundle %s: %s", bundle.id(), generated);
+        } catch (KernelBuildException e) {
+            LOG.warnf("bundle %s runs on the generic kernels: the model-specialised ones cannot be had: %s",
+                    bundle.id(), e.getMessage());
+        }
+    }
+
+    /** The model-specialised kernels in use, or null when none are. */
+    public GeneratedKernels generated() {
+        return generated;
     }
 
     @Override
@@ -363,5 +399,8 @@ public final class CompiledDafDetector implements Detector {
     public void close() {
         teacher.close();
         net.close();
+        if (generated != null) {
+            generated.close();
+        }
     }
 }
