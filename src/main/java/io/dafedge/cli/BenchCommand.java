@@ -135,7 +135,7 @@ public final class BenchCommand implements Callable<Integer> {
                     case COMPILED -> CompiledDafDetector.load(bundle, threads, Packing.DENSE);
                     case PRUNED -> CompiledDafDetector.load(bundle, threads, Packing.SPARSE);
                     default -> CompiledDafDetector.load(bundle, threads, Packing.SPARSE, true,
-                            bundle.dir().resolve(Detectors.KERNELS_DIR));
+                            Detectors.kernelCache(bundle));
                 };
                 open.add(d);
                 if (d instanceof CompiledDafDetector c) {

@@ -24,8 +24,8 @@ public final class Detectors {
     /**
      * DAF on the compiled kernels ({@link CompiledDafDetector}; a pruned bundle's layers packed sparse, skipping what
      * pruning removed, on kernels generated for the bundle and built with the system C compiler into its
-     * {@value #KERNELS_DIR} folder at its first load when there is one; the teacher's blocks in INT8 where the CPU
-     * has AVX-512 VNNI, unless
+     * {@value #KERNELS_DIR} folder at its first load where they pay ({@link #kernelCache}); the teacher's blocks in
+     * INT8 where the CPU has AVX-512 VNNI, unless
      * {@value io.dafedge.kernels.QuantConv1x1#INT8_ENV} is {@code off}); when they cannot be had (no library for this platform, a layer without a kernel), the
      * exported graph in ONNX Runtime ({@link DafOnnxDetector}); when that cannot either, DJL, which runs every bundle
      * this daf-edge can train. Each fallback logs why.
@@ -33,7 +33,7 @@ public final class Detectors {
     private static Detector daf(ModelBundle bundle, int threads) throws ModelException {
         try {
             CompiledDafDetector detector = CompiledDafDetector.load(bundle, threads, packingOf(bundle), true,
-                    bundle.dir().resolve(KERNELS_DIR));
+                    kernelCache(bundle));
             LOG.debugf("bundle %s on the compiled kernels, %d of the teacher's blocks in INT8", bundle.id(),
                     detector.int8TeacherSteps());
             return detector;
@@ -48,6 +48,14 @@ public final class Detectors {
                     e.getMessage());
             return DafDetector.load(bundle, threads);
         }
+    }
+
+    /**
+     * Where the appliance builds kernels generated for the bundle: its {@value #KERNELS_DIR} folder, or null when
+     * they are not wanted on this CPU ({@link GeneratedKernels#wanted}).
+     */
+    public static java.nio.file.Path kernelCache(ModelBundle bundle) {
+        return GeneratedKernels.wanted(io.dafedge.kernels.Isa.selected()) ? bundle.dir().resolve(KERNELS_DIR) : null;
     }
 
     /** Sparse packing for a bundle trained with pruning, dense for any other. */

@@ -350,4 +350,18 @@ class KernelGeneratorTest {
         }
         return w;
     }
+
+    /** Built by default on AVX2 only (docs/kernels.md); the setting overrides, and a wrong one is named. */
+    @Test
+    void theApplianceWantsThemOnAvx2UnlessTold() {
+        assertTrue(GeneratedKernels.wanted(Isa.AVX2, null));
+        assertFalse(GeneratedKernels.wanted(Isa.AVX512, null));
+        assertFalse(GeneratedKernels.wanted(Isa.AVX512, "auto"));
+        assertTrue(GeneratedKernels.wanted(Isa.AVX512, "on"));
+        assertFalse(GeneratedKernels.wanted(Isa.PORTABLE, "on"));
+        assertFalse(GeneratedKernels.wanted(Isa.AVX2, " OFF "));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> GeneratedKernels.wanted(Isa.AVX2, "always"));
+        assertTrue(e.getMessage().contains(GeneratedKernels.ENV + "=always"), e.getMessage());
+    }
 }

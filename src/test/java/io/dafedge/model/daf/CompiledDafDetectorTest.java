@@ -1,7 +1,9 @@
 package io.dafedge.model.daf;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -70,6 +72,20 @@ class CompiledDafDetectorTest {
             assertSameMap(expected, dense.score(image), "dense packing of the same weights");
             long[] macs = sparse.macs();
             assertTrue(macs[1] < 0.8 * macs[0], "executed " + macs[1] + " of " + macs[0] + " MACs");
+        }
+    }
+
+    /** Kernels generated for the pruned bundle (where a cache folder is given): the same map to the bit. */
+    @Test
+    void aPrunedBundleOnGeneratedKernelsScoresAsOnTheGenericOnes(@TempDir Path cache) throws Exception {
+        ModelBundle bundle = bundle(96, Normalisation.MAX, 0.6, "generated");
+        Image image = TestImages.surface(96, 96, 3, 13);
+        try (CompiledDafDetector generic = CompiledDafDetector.load(bundle, 2, Packing.SPARSE, true, null);
+             CompiledDafDetector generated = CompiledDafDetector.load(bundle, 2, Packing.SPARSE, true, cache)) {
+            assertNull(generic.generated());
+            assertTrue(generated.generated() != null && generated.generated().attached() > 10,
+                    "generated: " + generated.generated());
+            assertArrayEquals(generic.score(image).values(), generated.score(image).values());
         }
     }
 
