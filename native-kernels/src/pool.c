@@ -2,13 +2,16 @@
  * calls. One call runs at a time (concurrent callers take turns); a call with one thread never touches the pool.
  *
  * A call does not wait for its helpers to wake up, only for its tasks to finish: on a loaded machine a helper that
- * is not scheduled in time just finds no task left. Tasks are claimed from `ticket`, which carries the call's
+ * is not scheduled in time just finds no task left. After a call a helper watches for the next one for SPIN_NS
+ * before it sleeps, and a caller waiting for its last tasks watches as long before it sleeps: the network's head
+ * makes a dozen calls back to back, and waking a sleeping thread costs tens of microseconds each time. Tasks are claimed from `ticket`, which carries the call's
  * number beside the next task index, so a helper that wakes late cannot claim a task of a later call with the
  * function of an earlier one. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "dk.h"
 
@@ -25,6 +28,33 @@ static void *call_job;
 static int call_tasks;
 static _Atomic uint64_t ticket; /* call number << 32 | next task */
 static atomic_int pending;      /* tasks of the current call not finished */
+static _Atomic uint32_t latest; /* `call`, readable without the lock: what a watching helper looks at */
+
+/* How long a thread watches before it sleeps: long enough to span the gap between back-to-back calls, short enough
+ * to give the core back soon on a busy machine. */
+#define SPIN_NS 50000
+
+static int64_t now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* Until done() or SPIN_NS have passed, with pauses between the looks. */
+static void watch(int (*done)(uint32_t), uint32_t arg)
+{
+    int64_t until = now_ns() + SPIN_NS;
+    for (int i = 1; !done(arg); i++) {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause(); /* lets the sibling hyperthread run, and saves power while watching */
+#endif
+        if (i % 64 == 0 && now_ns() > until) return;
+    }
+}
+
+static int new_call(uint32_t seen) { return atomic_load_explicit(&latest, memory_order_acquire) != seen; }
+static int tasks_done(uint32_t unused) { (void)unused; return atomic_load(&pending) == 0; }
 
 /* Claims and runs tasks of call `c` until none are left; the last one to finish wakes the caller. */
 static void work(uint32_t c, dk_task_fn fn, void *job, int tasks)
@@ -56,6 +86,7 @@ static void *helper(void *arg)
         int tasks = call_tasks;
         pthread_mutex_unlock(&lock);
         work(seen, fn, job, tasks);
+        watch(new_call, seen);
         pthread_mutex_lock(&lock);
     }
     return NULL;
@@ -87,11 +118,13 @@ void dk_parallel(int threads, int tasks, dk_task_fn fn, void *job)
     call_tasks = tasks;
     atomic_store(&pending, tasks);
     atomic_store(&ticket, (uint64_t)call << 32);
+    atomic_store_explicit(&latest, call, memory_order_release);
     uint32_t c = call;
     pthread_cond_broadcast(&wake);
     pthread_mutex_unlock(&lock);
 
     work(c, fn, job, tasks);
+    watch(tasks_done, 0);
 
     pthread_mutex_lock(&lock);
     while (atomic_load(&pending) > 0) pthread_cond_wait(&finished, &lock);
