@@ -137,12 +137,17 @@ public final class ConvChain implements HwcOperator, AutoCloseable {
     }
 
     /** The depthwise's input height: the first stage's output (the chain's input when there is none). */
-    int middleHeight(int height) {
-        return expand == null ? height : expand.shape().outHeight(height);
+    private int middleHeight(int height) {
+        return middle(expand, height, true);
     }
 
-    int middleWidth(int width) {
-        return expand == null ? width : expand.shape().outWidth(width);
+    private int middleWidth(int width) {
+        return middle(expand, width, false);
+    }
+
+    /** A chain's depthwise input side for a chain input side: the first stage's output, or the input itself. */
+    static int middle(Conv2d first, int size, boolean height) {
+        return first == null ? size : height ? first.shape().outHeight(size) : first.shape().outWidth(size);
     }
 
     public int outHeight(int height) {

@@ -104,25 +104,17 @@ public final class QuantChain implements HwcOperator, AutoCloseable {
                 : depthwise.shape().inChannels();
     }
 
-    private int middleHeight(int height) {
-        return first == null ? height : first.shape().outHeight(height);
-    }
-
-    private int middleWidth(int width) {
-        return first == null ? width : first.shape().outWidth(width);
-    }
-
     public int outHeight(int height) {
-        return depthwise.shape().outHeight(middleHeight(height));
+        return depthwise.shape().outHeight(ConvChain.middle(first, height, true));
     }
 
     public int outWidth(int width) {
-        return depthwise.shape().outWidth(middleWidth(width));
+        return depthwise.shape().outWidth(ConvChain.middle(first, width, false));
     }
 
     /** Multiply-accumulates of the three, for an input of {@code height x width}. */
     public long macs(int height, int width) {
-        long m = depthwise.shape().macs(middleHeight(height), middleWidth(width))
+        long m = depthwise.shape().macs(ConvChain.middle(first, height, true), ConvChain.middle(first, width, false))
                 + project.macs(outHeight(height), outWidth(width));
         return m + (expand != null ? expand.macs(height, width)
                 : first != null ? first.shape().macs(height, width) : 0);
