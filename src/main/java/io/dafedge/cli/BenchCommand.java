@@ -133,7 +133,8 @@ public final class BenchCommand implements Callable<Integer> {
                     case DJL -> DafDetector.loadInDjl(bundle);
                     case ORT -> DafOnnxDetector.load(bundle, threads);
                     case COMPILED -> CompiledDafDetector.load(bundle, threads, Packing.DENSE);
-                    case PRUNED -> CompiledDafDetector.load(bundle, threads, Packing.SPARSE);
+                    case PRUNED -> CompiledDafDetector.load(bundle, threads, Packing.SPARSE, false,
+                            Detectors.kernelCache(bundle));
                     default -> CompiledDafDetector.load(bundle, threads, Packing.SPARSE, true,
                             Detectors.kernelCache(bundle));
                 };
@@ -185,7 +186,7 @@ public final class BenchCommand implements Callable<Integer> {
     private double peak = Double.NaN;
     /** The backend that runs as the appliance does: the one speedup_vs_onnxruntime and the stages are about. */
     private String appliance = PRUNED;
-    /** What the model-specialised kernels of the INT8 backend are, or null when none. */
+    /** What the model-specialised kernels of the pruned backends are, or null when none. */
     private String generated;
 
     private double peakGflops() {

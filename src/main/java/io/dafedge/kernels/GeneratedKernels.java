@@ -32,33 +32,32 @@ import java.util.concurrent.TimeUnit;
  * then unloads the library, so it may be closed before or after the convolutions.
  */
 public final class GeneratedKernels implements AutoCloseable {
-    /**
-     * Environment variable: {@code on} or {@code off} overrides {@link #wanted}'s default ({@code auto}: generated
-     * kernels on AVX2 only).
-     */
+    /** Environment variable: {@code on} makes the appliance build and use generated kernels ({@link #wanted}). */
     public static final String ENV = "DAF_KERNELS_GENERATED";
 
     /**
-     * Whether the appliance should build generated kernels for a network on {@code isa}: by default only on AVX2,
-     * where they measured 1.1 to 1.55 times the generic sparse kernel on one thread. On AVX-512 the generic kernel
-     * is already bound by its FMAs (1.00 to 1.15 per layer), and in the whole pruned student they were slower (its
-     * 16 x 16 blocks took 1.3 to 1.9 times as long, by all appearances the unrolled code's size): docs/kernels.md.
+     * Whether the appliance should build generated kernels for a network on {@code isa}: only when {@value #ENV} is
+     * {@code on} (and never on the portable ISA, which they do not cover). Off by default because in the whole
+     * network they measured slower than the generic kernels on both ISAs, although single layers ran 1.0 to 1.15
+     * times as fast on AVX-512 and 1.1 to 1.55 on AVX2: the pruned student's stages took 4.0 to 4.8 ms on them
+     * against 3.5 to 3.6 on AVX-512, and the pruned frame 0.95 to 1.01 of the dense one on AVX2 against 0.78 to
+     * 0.87 (docs/kernels.md); by all appearances the fully unrolled code's size.
      *
-     * @throws IllegalStateException when {@value #ENV} is not on, off or auto
+     * @throws IllegalStateException when {@value #ENV} is neither on nor off
      */
     public static boolean wanted(Isa isa) {
         return wanted(isa, System.getenv(ENV));
     }
 
     static boolean wanted(Isa isa, String setting) {
-        String s = setting == null ? "auto" : setting.trim().toLowerCase(java.util.Locale.ROOT);
+        String s = setting == null ? "off" : setting.trim().toLowerCase(java.util.Locale.ROOT);
         return switch (s) {
             case "on" -> isa != Isa.PORTABLE;
             case "off" -> false;
-            case "auto" -> isa == Isa.AVX2;
-            default -> throw new IllegalStateException(ENV + "=" + setting + ": expected on, off or auto");
+            default -> throw new IllegalStateException(ENV + "=" + setting + ": expected on or off");
         };
     }
+
     /** How to run the C compiler: the command (program and any fixed arguments) and how long a compile may take. */
     public record Compiler(List<String> command, Duration timeout) {
         public Compiler {

@@ -24,7 +24,7 @@ public final class Detectors {
     /**
      * DAF on the compiled kernels ({@link CompiledDafDetector}; a pruned bundle's layers packed sparse, skipping what
      * pruning removed, on kernels generated for the bundle and built with the system C compiler into its
-     * {@value #KERNELS_DIR} folder at its first load where they pay ({@link #kernelCache}); the teacher's blocks in
+     * {@value #KERNELS_DIR} folder at its first load when asked ({@link #kernelCache}); the teacher's blocks in
      * INT8 where the CPU has AVX-512 VNNI, unless
      * {@value io.dafedge.kernels.QuantConv1x1#INT8_ENV} is {@code off}); when they cannot be had (no library for this platform, a layer without a kernel), the
      * exported graph in ONNX Runtime ({@link DafOnnxDetector}); when that cannot either, DJL, which runs every bundle
@@ -52,7 +52,7 @@ public final class Detectors {
 
     /**
      * Where the appliance builds kernels generated for the bundle: its {@value #KERNELS_DIR} folder, or null when
-     * they are not wanted on this CPU ({@link GeneratedKernels#wanted}).
+     * they are not wanted ({@link GeneratedKernels#wanted}: only when asked for).
      */
     public static java.nio.file.Path kernelCache(ModelBundle bundle) {
         return GeneratedKernels.wanted(io.dafedge.kernels.Isa.selected()) ? bundle.dir().resolve(KERNELS_DIR) : null;
