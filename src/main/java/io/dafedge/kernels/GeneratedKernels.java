@@ -50,12 +50,7 @@ public final class GeneratedKernels implements AutoCloseable {
     }
 
     static boolean wanted(Isa isa, String setting) {
-        String s = setting == null ? "off" : setting.trim().toLowerCase(java.util.Locale.ROOT);
-        return switch (s) {
-            case "on" -> isa != Isa.PORTABLE;
-            case "off" -> false;
-            default -> throw new IllegalStateException(ENV + "=" + setting + ": expected on or off");
-        };
+        return Isa.onOff(ENV, setting, false) && isa != Isa.PORTABLE;
     }
 
     /** How to run the C compiler: the command (program and any fixed arguments) and how long a compile may take. */

@@ -77,6 +77,19 @@ public enum Isa {
         return isa;
     }
 
+    /**
+     * An on/off setting of the kernels from the environment variable {@code variable} ({@code value} its value, null
+     * when unset: {@code byDefault}); case and surrounding blanks do not matter, anything else is refused by name.
+     */
+    static boolean onOff(String variable, String value, boolean byDefault) {
+        String s = value == null ? (byDefault ? "on" : "off") : value.strip().toLowerCase(Locale.ROOT);
+        return switch (s) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new IllegalStateException(variable + "=" + value + ": expected on or off");
+        };
+    }
+
     public static Isa parse(String key) {
         for (Isa isa : values()) {
             if (isa.key().equals(key.toLowerCase(Locale.ROOT))) {

@@ -72,11 +72,7 @@ public final class QuantConv1x1 implements AutoCloseable {
         }
 
         static Path forNetworks(String setting) {
-            String s = setting == null ? "on" : setting.trim().toLowerCase(java.util.Locale.ROOT);
-            if (!s.equals("on") && !s.equals("off")) {
-                throw new IllegalStateException(INT8_ENV + "=" + setting + ": expected on or off");
-            }
-            return s.equals("on") && selected() == AVX512_VNNI ? AVX512_VNNI : null;
+            return Isa.onOff(INT8_ENV, setting, true) && selected() == AVX512_VNNI ? AVX512_VNNI : null;
         }
     }
 

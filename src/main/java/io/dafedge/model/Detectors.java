@@ -1,8 +1,11 @@
 package io.dafedge.model;
 
+import java.nio.file.Path;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.dafedge.kernels.GeneratedKernels;
+import io.dafedge.kernels.Isa;
 import io.dafedge.kernels.Packing;
 import io.dafedge.model.baseline.Padim;
 import io.dafedge.model.baseline.PatchCore;
@@ -25,9 +28,9 @@ public final class Detectors {
      * DAF on the compiled kernels ({@link CompiledDafDetector}; a pruned bundle's layers packed sparse, skipping what
      * pruning removed, on kernels generated for the bundle and built with the system C compiler into its
      * {@value #KERNELS_DIR} folder at its first load when asked ({@link #kernelCache}); the teacher's blocks in
-     * INT8 where the CPU has AVX-512 VNNI, unless
-     * {@value io.dafedge.kernels.QuantConv1x1#INT8_ENV} is {@code off}); when they cannot be had (no library for this platform, a layer without a kernel), the
-     * exported graph in ONNX Runtime ({@link DafOnnxDetector}); when that cannot either, DJL, which runs every bundle
+     * INT8 where the CPU has AVX-512 VNNI, unless {@value io.dafedge.kernels.QuantConv1x1#INT8_ENV} is {@code off});
+     * when they cannot be had (no library for this platform, a layer without a kernel), the exported graph in ONNX
+     * Runtime ({@link DafOnnxDetector}); when that cannot either, DJL, which runs every bundle
      * this daf-edge can train. Each fallback logs why.
      */
     private static Detector daf(ModelBundle bundle, int threads) throws ModelException {
@@ -54,8 +57,8 @@ public final class Detectors {
      * Where the appliance builds kernels generated for the bundle: its {@value #KERNELS_DIR} folder, or null when
      * they are not wanted ({@link GeneratedKernels#wanted}: only when asked for).
      */
-    public static java.nio.file.Path kernelCache(ModelBundle bundle) {
-        return GeneratedKernels.wanted(io.dafedge.kernels.Isa.selected()) ? bundle.dir().resolve(KERNELS_DIR) : null;
+    public static Path kernelCache(ModelBundle bundle) {
+        return GeneratedKernels.wanted(Isa.selected()) ? bundle.dir().resolve(KERNELS_DIR) : null;
     }
 
     /** Sparse packing for a bundle trained with pruning, dense for any other. */
